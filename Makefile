@@ -1,0 +1,87 @@
+# securebase: `make run` serves the site, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+ECR_DATA ?= ../shared/data/ecr/ecr-calibration.csv
+
+.DEFAULT_GOAL := help
+.PHONY: help run setup test check lint format typecheck migrations-check pytest pytest-postgres \
+        system-deps calibrate bench lock clean
+
+help:
+	@echo "make run     install (first time), migrate, load content, serve http://127.0.0.1:8000"
+	@echo "make test    install (first time) and run every check and test (SQLite and PostgreSQL)"
+	@echo "make calibrate  refit the item bank from $(ECR_DATA)"
+	@echo "make bench   run the speed/accuracy/load benchmarks (see docs/)"
+
+# --- installation --------------------------------------------------------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+# --- running -------------------------------------------------------------------------
+setup: $(VENV)/.runtime
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) load_content
+
+run: setup
+	$(BIN)/honcho start --no-prefix -f Procfile
+
+# --- checks and tests ------------------------------------------------------------------
+test: $(VENV)/.dev system-deps check pytest pytest-postgres
+
+check: lint typecheck migrations-check
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy securebase/psychometrics
+
+migrations-check: $(VENV)/.dev
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+pytest-postgres: $(VENV)/.dev
+	$(BIN)/python scripts/throwaway_postgres.py -- $(BIN)/python -m pytest
+
+# --- research and maintenance ----------------------------------------------------------
+calibrate: $(VENV)/.runtime
+	$(BIN)/python -m securebase.psychometrics.calibrate --data $(ECR_DATA)
+
+bench: $(VENV)/.dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/python benchmarks/psychometrics_speed.py
+	$(BIN)/python benchmarks/psychometrics_eval.py --data $(ECR_DATA)
+	$(BIN)/python benchmarks/load_test.py
+
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-bench.txt requirements-bench.in
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,179 @@
+"""Fixtures shared by every app's tests: a real SMTP server and a real browser.
+
+Nothing here is a mock. ``smtp_server`` is aiosmtpd listening on loopback and the
+``mail_via_smtp`` fixture points Django's SMTP backend at it; ``page`` is Debian's
+Chromium driven by Playwright (no downloaded browser).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class SMTPRecorder:
+    """An aiosmtpd handler that keeps every message and can refuse chosen recipients.
+
+    ``refuse(addr, code)`` answers RCPT for that address with ``code`` (e.g. 550 for a
+    permanent failure, 451 for a temporary one) ``times`` times, then accepts again.
+    """
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[Any] = field(default_factory=list)
+    refusals: dict[str, list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refuse(self, address: str, code: int = 550, times: int = 1) -> None:
+        with self.lock:
+            self.refusals.setdefault(address.lower(), []).extend([code] * times)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+        with self.lock:
+            codes = self.refusals.get(address.lower())
+            if codes:
+                code = codes.pop(0)
+                text = "Mailbox unavailable" if code >= 500 else "Try again later"
+                return f"{code} {text}"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.envelopes.append(envelope)
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """Block until ``count`` messages have arrived (background tasks may be slower)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} messages, got {len(self.messages)}")
+
+
+@dataclass
+class SMTPServer:
+    host: str
+    port: int
+    recorder: SMTPRecorder
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.recorder.messages
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    recorder = SMTPRecorder()
+    port = _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SMTPServer("127.0.0.1", port, recorder)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_via_smtp(settings: Any, smtp_server: SMTPServer) -> SMTPServer:
+    """Send Django's mail through the real SMTP server above instead of the test outbox."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    return smtp_server
+
+
+def chromium_path() -> str | None:
+    for path in CHROMIUM_PATHS:
+        if shutil.which(path):
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the whole run (Playwright's own browsers are never downloaded)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("Chromium is not installed: run `make system-deps` (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies) on a phone-sized screen, pointed at the live server."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    outside: list[str] = []
+    tab.on(
+        "request",
+        lambda request: outside.append(request.url)
+        if not request.url.startswith((live_server.url, "data:", "blob:", "about:"))
+        else None,
+    )
+    yield tab
+    context.close()
+    assert not outside, f"page made third-party requests: {outside}"
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core in the page; fail on any serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+    assert not bad, "accessibility violations:\n" + "\n".join(bad)

@@ -1,0 +1,1 @@
+"""securebase: understand how you attach to the people who matter to you."""

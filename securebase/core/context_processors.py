@@ -1,0 +1,8 @@
+"""Values every template may use."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {"SITE_URL": settings.SITE_URL}

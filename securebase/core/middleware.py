@@ -1,0 +1,28 @@
+"""Response headers that Django's SecurityMiddleware does not set itself."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+# Nothing on this site needs a camera, a microphone or a location; say so to the browser.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+class PrivacyHeadersMiddleware:
+    """Adds Permissions-Policy everywhere and keeps private pages out of caches and indexes.
+
+    Views mark a response private with :func:`securebase.core.privacy.private_response`;
+    this middleware only fills in the defaults that apply to every page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from securebase.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("about/", views.about, name="about"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,130 @@
+"""The ECR item bank: wording, keying, response labels, calibrated parameters, cuts and norms.
+
+Everything lives in one versioned JSON file next to this module (``ecr_item_bank.json``). The
+item wording and keying are maintained by hand; the calibration command rewrites the parameter,
+cut, norm and population sections. The file is loaded once per process (:func:`item_bank` is
+cached) because scoring and the adaptive test precompute tables from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from securebase.psychometrics.grm import FloatArray
+from securebase.psychometrics.norms import DIMENSIONS, NormSet
+
+BANK_PATH = Path(__file__).with_name("ecr_item_bank.json")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One ECR item. ``a`` and ``b`` are GRM parameters on the keyed (reverse-scored) scale."""
+
+    number: int
+    text: str
+    dimension: str
+    reverse: bool
+    a: float
+    b: tuple[float, float, float, float]
+
+    def keyed(self, answer: int) -> int:
+        """Keyed answer 1..5: reverse-keyed items are scored ``6 - answer``."""
+        return 6 - answer if self.reverse else answer
+
+
+@dataclass(frozen=True, eq=False)
+class ItemBank:
+    """Loaded bank file. Mutable sections are handed out as copies so the cache stays intact.
+
+    Compared and hashed by identity, so per-bank precomputations can be cached.
+    """
+
+    items: tuple[Item, ...]
+    response_labels: tuple[str, ...]
+    version: str
+    citation: str
+    n_respondents: int
+    norms: NormSet
+    document: Mapping[str, Any] = field(repr=False)
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> ItemBank:
+        """Build a bank from the parsed JSON document (also used for in-memory refits)."""
+        items = tuple(
+            Item(
+                number=int(entry["number"]),
+                text=str(entry["text"]),
+                dimension=str(entry["dimension"]),
+                reverse=bool(entry["reverse"]),
+                a=float(entry["a"]),
+                b=(float(entry["b"][0]), float(entry["b"][1]), float(entry["b"][2]), float(entry["b"][3])),
+            )
+            for entry in sorted(document["items"], key=lambda entry: int(entry["number"]))
+        )
+        if [item.number for item in items] != list(range(1, len(items) + 1)):
+            raise ValueError("item numbers in the bank must be 1..N without gaps")
+        return cls(
+            items=items,
+            response_labels=tuple(document["response_labels"]),
+            version=str(document["version"]),
+            citation=str(document["citation"]),
+            n_respondents=int(document["calibration"]["n_respondents"]),
+            norms=NormSet.from_document(document["norms"]),
+            document=copy.deepcopy(dict(document)),
+        )
+
+    def item(self, number: int) -> Item:
+        """The item with this ECR number; ``KeyError`` if there is none."""
+        if isinstance(number, bool) or not isinstance(number, (int, np.integer)):
+            raise KeyError(f"no item {number!r} in the bank")
+        if not 1 <= number <= len(self.items):
+            raise KeyError(f"no item {number!r} in the bank")
+        return self.items[int(number) - 1]
+
+    def dimension_items(self, dimension: str) -> tuple[Item, ...]:
+        """Items of one dimension in number order."""
+        if dimension not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {dimension!r}")
+        return tuple(item for item in self.items if item.dimension == dimension)
+
+    def parameters(self, dimension: str) -> tuple[FloatArray, FloatArray]:
+        """Arrays ``a`` (items,) and ``b`` (items, 4) of one dimension in number order."""
+        items = self.dimension_items(dimension)
+        return np.array([item.a for item in items]), np.array([item.b for item in items])
+
+    @property
+    def cuts(self) -> dict[str, float]:
+        """Theta cut per dimension separating "low" from "high" (see :mod:`styles`)."""
+        return {dimension: float(self.document["cuts"][dimension]) for dimension in DIMENSIONS}
+
+    @property
+    def population(self) -> dict[str, Any]:
+        """2-D histogram of full-form EAPs of the calibration sample, and the style shares."""
+        result: dict[str, Any] = copy.deepcopy(self.document["population"])
+        return result
+
+    @property
+    def calibration(self) -> dict[str, Any]:
+        """Calibration metadata: data, method, convergence and fit statistics."""
+        result: dict[str, Any] = copy.deepcopy(self.document["calibration"])
+        return result
+
+
+def load_bank(path: str | Path = BANK_PATH) -> ItemBank:
+    """Read and validate a bank file."""
+    with open(path, encoding="utf-8") as handle:
+        return ItemBank.from_document(json.load(handle))
+
+
+@lru_cache(maxsize=1)
+def item_bank() -> ItemBank:
+    """The bank shipped with the package, loaded once per process."""
+    return load_bank(BANK_PATH)

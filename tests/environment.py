@@ -1,0 +1,13 @@
+"""Loaded by pytest before Django starts (``-p tests.environment`` in pyproject.toml).
+
+Settings are read from the environment at import time, so the test environment has to
+be in place before anything imports them: a throwaway var/ directory, and background
+tasks that run inline so a test sees their effect without a worker process.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECUREBASE_VAR_DIR", tempfile.mkdtemp(prefix="securebase-test-"))
+os.environ.setdefault("SECUREBASE_TASKS_SYNC", "1")
+os.environ.pop("SECUREBASE_PRODUCTION", None)
