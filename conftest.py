@@ -24,6 +24,14 @@ from aiosmtpd.controller import Controller
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static() -> None:
+    """Collect static files once, so templates resolve them through the same manifest as production."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

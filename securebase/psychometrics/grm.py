@@ -79,3 +79,19 @@ def expected_score(theta: FloatArray, a: FloatArray, b: FloatArray) -> FloatArra
     x = _boundary_logits(theta, np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
     result: FloatArray = 1.0 + expit(x).sum(axis=1)
     return result
+
+
+def simulate_categories(
+    theta: FloatArray, a: FloatArray, b: FloatArray, rng: np.random.Generator
+) -> NDArray[np.int64]:
+    """Draw keyed categories (0..4), shape (people, items), for simulation studies.
+
+    ``X >= k`` exactly when a uniform draw falls below the boundary probability ``P*_k``, so the
+    category is the number of boundaries above the draw.
+    """
+    x = np.asarray(a)[None, :, None] * (
+        np.asarray(theta)[:, None, None] - np.asarray(b)[None, :, :]
+    )
+    draws = rng.random((x.shape[0], x.shape[1], 1))
+    result: NDArray[np.int64] = (draws < expit(x)).sum(axis=2).astype(np.int64)
+    return result
