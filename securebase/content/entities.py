@@ -1,0 +1,335 @@
+"""The knowledge base as plain, immutable Python objects.
+
+The content lives in Markdown and YAML files written by people, not in the database:
+it changes only with a deploy, is reviewed like code, and is the same for everyone.
+These dataclasses are what the rest of the site sees once the files are parsed
+(``securebase.content.library.get_library()``), so templates, the report and the PDF
+never touch raw front matter.
+
+Raw identifiers (``reference_ids``, ``claim_ids``, ``related_slugs``) are kept beside
+the resolved objects so that the validator can report a reference to something that
+does not exist instead of the loader silently dropping it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# The four styles the quiz reports (same order as securebase.psychometrics.STYLES). Kept
+# here too so that the knowledge base does not import the numerical scoring package.
+STYLES: tuple[str, ...] = ("secure", "anxious", "avoidant", "disorganized")
+
+# Who a claim is about, in the order the evidence filter offers them.
+GROUPS: tuple[str, ...] = (
+    *STYLES,
+    "insecure",
+    "mothers",
+    "fathers",
+    "parents",
+    "children",
+    "couples",
+    "everyone",
+)
+
+GROUP_LABELS: dict[str, str] = {
+    "secure": "Secure",
+    "anxious": "Anxious",
+    "avoidant": "Avoidant",
+    "disorganized": "Disorganized",
+    "insecure": "Insecure attachment in general",
+    "mothers": "Mothers",
+    "fathers": "Fathers",
+    "parents": "Parents",
+    "children": "Children",
+    "couples": "Couples",
+    "everyone": "Everyone",
+}
+
+# Plain words for the enumerations, shown next to every claim.
+DIRECTION_WORDS: dict[str, str] = {
+    "positive": "Goes along with more of the outcome described",
+    "negative": "Goes along with less of the outcome described",
+    "mixed": "Results point in different directions",
+    "depends": "Depends on the person or the situation",
+}
+
+STUDY_TYPE_WORDS: dict[str, str] = {
+    "review": "Review that pulls together several studies",
+    "experiment": "Experiment in which people were given oxytocin (usually a nasal spray) "
+    "or a placebo",
+    "correlational": "Correlational study: oxytocin was measured and compared, which shows "
+    "links, not causes",
+    "animal": "Animal research",
+    "unknown": "Kind of study not stated",
+}
+
+# Strongest first: this order is also the sort order of claims on a style page.
+STRENGTHS: tuple[str, ...] = ("established", "suggestive", "tentative")
+
+STRENGTH_WORDS: dict[str, str] = {
+    "established": "Many studies or reviews agree on this.",
+    "suggestive": "Several findings point this way, but mostly from links or small studies, "
+    "so it is not settled.",
+    "tentative": "An early finding from one small study, or an idea still being tested. "
+    "The source itself calls some of these findings tentative.",
+}
+
+_AUTHOR_SPLIT = re.compile(r"(?<=\.),\s+(?:&\s+)?|\s+&\s+")
+_ENDS_WITH_PUNCTUATION = (".", "?", "!")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One published source, cited in APA style."""
+
+    id: str
+    authors: str
+    year: int
+    title: str
+    journal: str
+    volume: str
+    issue: str
+    pages: str
+    doi: str | None
+
+    @property
+    def url(self) -> str:
+        return f"/evidence/#ref-{self.id}"
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+    @property
+    def volume_issue(self) -> str:
+        return f"{self.volume}({self.issue})" if self.issue else self.volume
+
+    @property
+    def title_sentence(self) -> str:
+        """The title with exactly one closing punctuation mark, as APA wants."""
+        return self.title if self.title.endswith(_ENDS_WITH_PUNCTUATION) else f"{self.title}."
+
+    @property
+    def citation(self) -> str:
+        """Plain-text APA-style citation, for places without markup (email, PDF alt text)."""
+        parts = [
+            f"{self.authors} ({self.year}). {self.title_sentence} "
+            f"{self.journal}, {self.volume_issue}, {self.pages}."
+        ]
+        if self.doi_url:
+            parts.append(self.doi_url)
+        return " ".join(parts)
+
+    @property
+    def short_citation(self) -> str:
+        """In-text form: "Surname, 2009", "Surname & Other, 2009" or "Surname et al., 2009"."""
+        names = [part.split(",")[0].strip() for part in _AUTHOR_SPLIT.split(self.authors)]
+        names = [name for name in names if name]
+        if len(names) >= 3:
+            who = f"{names[0]} et al."
+        elif len(names) == 2:
+            who = f"{names[0]} & {names[1]}"
+        else:
+            who = names[0] if names else self.authors
+        return f"{who}, {self.year}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One finding from the research, in one plain sentence, with its evidence."""
+
+    id: str
+    claim: str
+    detail: str
+    concerns: list[str]
+    direction: str
+    study_type: str
+    strength: str
+    reference_ids: tuple[str, ...]
+    references: list[Reference]
+
+    @property
+    def url(self) -> str:
+        return f"/evidence/#claim-{self.id}"
+
+    @property
+    def anchor(self) -> str:
+        return f"claim-{self.id}"
+
+    @property
+    def direction_words(self) -> str:
+        return DIRECTION_WORDS.get(self.direction, self.direction)
+
+    @property
+    def study_type_words(self) -> str:
+        return STUDY_TYPE_WORDS.get(self.study_type, self.study_type)
+
+    @property
+    def strength_words(self) -> str:
+        return STRENGTH_WORDS.get(self.strength, self.strength)
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [GROUP_LABELS.get(group, group) for group in self.concerns]
+
+    @property
+    def strength_rank(self) -> int:
+        return STRENGTHS.index(self.strength) if self.strength in STRENGTHS else len(STRENGTHS)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A Markdown body turned into safe HTML, plus what the validator needs to check it."""
+
+    html: str
+    words: int
+    links: tuple[str, ...]
+    images: tuple[str, ...]
+    headings: tuple[Heading, ...]
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes at an unhurried 200 words a minute, never less than one."""
+        return max(1, round(self.words / 200))
+
+
+# eq=False: related articles point at each other, so equality and hashing are by identity.
+@dataclass(frozen=True, eq=False)
+class Article:
+    slug: str
+    title: str
+    summary: str
+    order: int
+    body: Rendered
+    related_slugs: tuple[str, ...]
+    claim_ids: tuple[str, ...]
+    claims: list[Claim]
+    references: list[Reference]
+    # Filled by the loader once every article exists (articles may relate to each other).
+    related: list[Article] = field(default_factory=list, repr=False)
+
+    @property
+    def html(self) -> str:
+        return self.body.html
+
+    @property
+    def reading_minutes(self) -> int:
+        return self.body.reading_minutes
+
+    @property
+    def url(self) -> str:
+        return f"/articles/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class StylePage:
+    style: str
+    title: str
+    also_called: list[str]
+    summary: str
+    daily_life: str
+    strengths: list[str]
+    growth_edges: list[str]
+    next_steps: list[str]
+    body: Rendered
+
+    @property
+    def html(self) -> str:
+        return self.body.html
+
+    @property
+    def reading_minutes(self) -> int:
+        return self.body.reading_minutes
+
+    @property
+    def url(self) -> str:
+        return f"/styles/{self.style}/"
+
+    @property
+    def label(self) -> str:
+        return GROUP_LABELS.get(self.style, self.style)
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    """Claims shown together under one heading ("About this style", "About everyone")."""
+
+    heading: str
+    claims: list[Claim]
+
+
+@dataclass(frozen=True)
+class Library:
+    articles: list[Article]
+    styles: dict[str, StylePage]
+    claims: list[Claim]
+    references: dict[str, Reference]
+
+    def article(self, slug: str) -> Article:
+        """The article with this slug; ``KeyError`` when there is none."""
+        for article in self.articles:
+            if article.slug == slug:
+                return article
+        raise KeyError(slug)
+
+    def style(self, name: str) -> StylePage:
+        """The page for one of the four styles; ``KeyError`` when there is none."""
+        return self.styles[name]
+
+    def claim(self, claim_id: str) -> Claim:
+        for claim in self.claims:
+            if claim.id == claim_id:
+                return claim
+        raise KeyError(claim_id)
+
+    def claims_for_style(self, style: str) -> list[Claim]:
+        """Claims that bear on people with this style, most relevant and strongest first.
+
+        First the claims about the style itself, then (for the three insecure styles) the
+        claims about insecure attachment in general, then the claims about everyone; inside
+        each tier the best-supported come first, so a reader who stops early has read the
+        most solid findings.
+        """
+        return [claim for group in self.evidence_for(style) for claim in group.claims]
+
+    def evidence_for(self, group: str) -> list[ClaimGroup]:
+        """The claims about ``group`` in relevance tiers (see :meth:`claims_for_style`).
+
+        Empty tiers are left out. A group that is not a style gets its own claims, then
+        the claims about everyone (findings about everyone apply to mothers too).
+        """
+        seen: set[str] = set()
+        groups: list[ClaimGroup] = []
+        for heading, wanted in _tiers(group):
+            matching = [
+                claim for claim in self.claims if claim.id not in seen and wanted in claim.concerns
+            ]
+            matching.sort(key=lambda claim: (claim.strength_rank, claim.id))
+            seen.update(claim.id for claim in matching)
+            if matching:
+                groups.append(ClaimGroup(heading, matching))
+        return groups
+
+
+def _tiers(group: str) -> list[tuple[str, str]]:
+    """(heading, concerns value) pairs, most specific first, for :meth:`Library.evidence_for`."""
+    insecure = ("About insecure attachment in general", "insecure")
+    if group in STYLES:
+        tiers = [(f"About {GROUP_LABELS[group].lower()} attachment", group)]
+        if group != "secure":
+            tiers.append(insecure)
+    elif group == "insecure":
+        tiers = [insecure]
+    else:
+        tiers = [(f"About {GROUP_LABELS.get(group, group).lower()}", group)]
+    if group != "everyone":
+        tiers.append(("About everyone", "everyone"))
+    return tiers

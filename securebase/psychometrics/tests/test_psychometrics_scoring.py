@@ -1,0 +1,170 @@
+"""EAP scoring, validation, styles and norms of :func:`securebase.psychometrics.score`."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import quad
+
+from securebase.psychometrics import STYLES, Result, item_bank, score
+from securebase.psychometrics.grm import category_probabilities
+from securebase.psychometrics.styles import style_probabilities
+
+answer_sets = st.dictionaries(st.integers(1, 36), st.integers(1, 5), max_size=36)
+
+
+def _brute_force(answers: dict[int, int], dimension: str) -> tuple[float, float]:
+    """EAP and posterior SD by adaptive quadrature of likelihood x N(0, 1) density."""
+    bank = item_bank()
+
+    def likelihood(theta: float) -> float:
+        value = math.exp(-0.5 * theta**2)
+        for number, answer in answers.items():
+            item = bank.item(number)
+            if item.dimension == dimension:
+                p = category_probabilities(np.array([theta]), np.array([item.a]), np.array([item.b]))
+                value *= float(p[0, item.keyed(answer) - 1, 0])
+        return value
+
+    options = {"points": [-2.0, -1.0, 0.0, 1.0, 2.0], "limit": 200, "epsabs": 1e-13, "epsrel": 1e-9}
+    mass = quad(likelihood, -8, 8, **options)[0]
+    mean = quad(lambda t: t * likelihood(t), -8, 8, **options)[0] / mass
+    second = quad(lambda t: t * t * likelihood(t), -8, 8, **options)[0] / mass
+    return mean, math.sqrt(second - mean**2)
+
+
+@settings(max_examples=15, deadline=None)
+@given(answers=answer_sets)
+def test_eap_matches_numerical_integration(answers: dict[int, int]) -> None:
+    result = score(answers)
+    for dimension in ("anxiety", "avoidance"):
+        theta, se = _brute_force(answers, dimension)
+        assert getattr(result, dimension).theta == pytest.approx(theta, abs=1e-5)
+        assert getattr(result, dimension).se == pytest.approx(se, abs=1e-5)
+
+
+@given(answers=answer_sets)
+def test_result_is_consistent(answers: dict[int, int]) -> None:
+    result = score(answers)
+    assert set(result.style_probabilities) == set(STYLES)
+    assert sum(result.style_probabilities.values()) == pytest.approx(1.0, abs=1e-12)
+    assert all(0.0 <= p <= 1.0 for p in result.style_probabilities.values())
+    assert result.style == max(result.style_probabilities, key=result.style_probabilities.__getitem__)
+    for dimension in ("anxiety", "avoidance"):
+        part = getattr(result, dimension)
+        asked = [n for n in answers if item_bank().item(n).dimension == dimension]
+        assert part.n_items == len(asked)
+        assert 0.0 <= part.percentile <= 100.0
+        assert 0.0 < part.se <= 1.0
+        assert (part.mean is None) == (not asked)
+    assert json.loads(json.dumps(result.to_dict())) == result.to_dict()
+
+
+def test_empty_answers_give_the_prior() -> None:
+    result = score({})
+    for part in (result.anxiety, result.avoidance):
+        assert part.theta == pytest.approx(0.0, abs=1e-9)
+        assert part.se == pytest.approx(1.0, abs=1e-6)
+        assert part.mean is None and part.n_items == 0
+    assert result.norm_group == f"all respondents (n={item_bank().n_respondents:,})"
+
+
+def test_reverse_keying() -> None:
+    """Agreeing with a reverse-keyed item means less avoidance; the classical mean flips it."""
+    bank = item_bank()
+    assert {item.number for item in bank.items if item.reverse} == {3, 15, 19, 22, 25, 27, 29, 31, 33, 35}
+    comfortable = score({3: 5})  # "I am very comfortable being close to romantic partners."
+    uncomfortable = score({3: 1})
+    assert comfortable.avoidance.theta < 0 < uncomfortable.avoidance.theta
+    assert comfortable.avoidance.mean == 1.0 and uncomfortable.avoidance.mean == 5.0
+    worried = score({2: 5})  # "I worry about being abandoned." (not reversed)
+    assert worried.anxiety.theta > 0 and worried.anxiety.mean == 5.0
+    assert score({22: 5}).anxiety.theta < 0  # "I do not often worry about being abandoned."
+
+
+def test_classical_mean_uses_keyed_answers() -> None:
+    result = score({1: 4, 3: 4, 2: 2, 22: 2})
+    assert result.avoidance.mean == pytest.approx((4 + 2) / 2)
+    assert result.anxiety.mean == pytest.approx((2 + 4) / 2)
+
+
+@pytest.mark.parametrize(
+    ("answers", "fragment"),
+    [
+        ({0: 3}, "item 0"),
+        ({37: 3}, "item 37"),
+        ({"7": 3}, "item '7'"),
+        ({7.0: 3}, "item 7.0"),
+        ({True: 3}, "item True"),
+        ({7: 0}, "item 7"),
+        ({7: 6}, "item 7"),
+        ({7: 3.0}, "item 7"),
+        ({7: "3"}, "item 7"),
+        ({7: True}, "item 7"),
+        ({7: None}, "item 7"),
+        ({1: 3, 12: 2.5}, "item 12"),
+    ],
+)
+def test_invalid_answers_raise_value_error_naming_the_item(answers: dict, fragment: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match=fragment):
+        score(answers)
+
+
+def test_numpy_integers_are_accepted() -> None:
+    assert score({np.int64(2): np.int8(5)}).anxiety.n_items == 1
+
+
+def test_style_probability_product_rule() -> None:
+    probabilities = style_probabilities(0.8, 0.3)
+    assert probabilities["anxious"] == pytest.approx(0.8 * 0.7)
+    assert probabilities["avoidant"] == pytest.approx(0.2 * 0.3)
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+def test_extreme_patterns_give_the_expected_styles() -> None:
+    def pattern(anxious: bool, avoidant: bool) -> dict[int, int]:
+        answers = {}
+        for item in item_bank().items:
+            high = anxious if item.dimension == "anxiety" else avoidant
+            keyed = 5 if high else 1
+            answers[item.number] = 6 - keyed if item.reverse else keyed
+        return answers
+
+    assert score(pattern(False, False)).style == "secure"
+    assert score(pattern(True, False)).style == "anxious"
+    assert score(pattern(False, True)).style == "avoidant"
+    assert score(pattern(True, True)).style == "disorganized"
+    assert score(pattern(True, True)).style_probabilities["disorganized"] > 0.999
+
+
+def test_norm_groups_and_fallbacks() -> None:
+    assert score({}, gender="female", age=27).norm_group.startswith("women aged 25\u201334 (n=")
+    assert score({}, gender="male").norm_group.startswith("men (n=")
+    assert score({}, age=60).norm_group.startswith("respondents aged 55 and over (n=")
+    # Too few "other" respondents for their own norms: fall back to the age band, then overall.
+    assert score({}, gender="other", age=20).norm_group.startswith("respondents aged 18\u201324")
+    assert score({}, gender="other").norm_group.startswith("all respondents")
+    assert score({}, age=7).norm_group.startswith("all respondents")
+    with pytest.raises(ValueError, match="gender"):
+        score({}, gender="f")
+    with pytest.raises(ValueError, match="age"):
+        score({}, age=27.5)  # type: ignore[arg-type]
+
+
+def test_percentiles_increase_with_theta() -> None:
+    table = item_bank().norms.select()
+    thetas = np.linspace(-4, 4, 81)
+    for dimension in ("anxiety", "avoidance"):
+        percentiles = [table.percentile(dimension, float(t)) for t in thetas]
+        assert np.all(np.diff(percentiles) >= 0)
+        assert percentiles[0] == 0.0 and percentiles[-1] == 100.0
+        assert table.percentile(dimension, float(np.median(table.quantiles[dimension]))) == pytest.approx(50, abs=1)
+
+
+def test_result_type() -> None:
+    assert isinstance(score({5: 2}), Result)
