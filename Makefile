@@ -38,6 +38,7 @@ setup: $(VENV)/.runtime
 	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_content
+	$(MANAGE) seed_newsletter
 
 run: setup
 	$(BIN)/honcho start --no-prefix -f Procfile

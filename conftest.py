@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import shutil
 import socket
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.contrib.staticfiles.finders import BaseFinder
 
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
@@ -30,6 +32,31 @@ def _collected_static() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    # The live server answers /static/ through the finders only (not WhiteNoise); let
+    # them find the manifest's hashed names too, so browser tests load the real CSS/JS.
+    from django.conf import settings
+
+    settings.STATICFILES_FINDERS = [*settings.STATICFILES_FINDERS, "conftest.CollectedFinder"]
+
+
+class CollectedFinder(BaseFinder):
+    """Finds files in STATIC_ROOT (hashed names included) for the live server's handler.
+
+    ``list()`` is empty, so collectstatic never copies STATIC_ROOT onto itself.
+    """
+
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
+        from django.conf import settings
+        from django.utils._os import safe_join
+
+        candidate = safe_join(settings.STATIC_ROOT, path)
+        found = candidate if os.path.isfile(candidate) else None
+        if find_all:
+            return [found] if found else []
+        return found
+
+    def list(self, ignore_patterns: Any) -> list[Any]:
+        return []
 
 
 def _free_port() -> int:

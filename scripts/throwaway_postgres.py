@@ -257,26 +257,32 @@ class ThrowawayServer:
             pass
 
 
+class Terminated(Exception):
+    """SIGTERM arrived: stop the command, then clean up as for Ctrl-C."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def run_command(command: Sequence[str], env: dict[str, str]) -> int:
-    """Run the command; on Ctrl-C let it finish its own shutdown before we clean up."""
+    """Run the command and return its exit status (128 + signal if a signal ended it).
+
+    On Ctrl-C the terminal has already sent SIGINT to the command too, so it gets time
+    to finish its own teardown; on SIGTERM the signal is passed on to the command.
+    """
     process = subprocess.Popen(command, env=env)
-    while True:
+    try:
+        code = process.wait()
+    except (KeyboardInterrupt, Terminated) as stop:
+        if isinstance(stop, Terminated):
+            process.terminate()
         try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
             code = process.wait()
-            break
-        except KeyboardInterrupt:
-            # The child got the same SIGINT from the terminal; give it time to exit.
-            try:
-                code = process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                code = process.wait()
-            break
     return 128 - code if code < 0 else code
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def main(argv: Sequence[str]) -> int:
@@ -286,7 +292,7 @@ def main(argv: Sequence[str]) -> int:
     if not args:
         print("usage: throwaway_postgres.py -- COMMAND [ARGS...]", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         bindir = find_binaries()
     except SetupError as error:
@@ -306,7 +312,7 @@ def main(argv: Sequence[str]) -> int:
     except SetupError as error:
         print(f"throwaway_postgres: {error}", file=sys.stderr)
         return 3
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         return 130
     finally:
         server.destroy()

@@ -130,6 +130,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+    # The test database is a file too (in the throwaway var dir), not Django's default
+    # shared-cache in-memory one: that one fails concurrent writers with "database table
+    # is locked" at once, so tests could not show how real concurrent visitors behave.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-securebase.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -215,7 +219,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": with no-referrer browsers send `Origin: null` on
+# every form POST and Django's CSRF origin check rejects them; other sites still get
+# no referrer at all.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "securebase.core.views.csrf_failure"
@@ -271,6 +278,9 @@ LOGGING = {
         "django.request": {"handlers": ["stderr", "mail_admins"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django_q": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # WeasyPrint and fontTools narrate every PDF at INFO; only problems matter.
+        "weasyprint": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "securebase.core.logging.PrivateExceptionReporterFilter"

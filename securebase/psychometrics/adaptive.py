@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri
 
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray
@@ -64,6 +64,7 @@ class AdaptiveTest:
         self.style_confidence = float(style_confidence)
         self.style_weight = float(style_weight)
         self._answers: dict[int, int] = {}
+        self._cut_vector = np.array([self._scorer.cuts[d] for d in DIMENSIONS])
         self._state_cache: tuple[tuple[tuple[int, int], ...], FloatArray, FloatArray, FloatArray, FloatArray] | None = None
 
     # -- settings and state ------------------------------------------------------------------
@@ -134,13 +135,34 @@ class AdaptiveTest:
     # -- selection and stopping --------------------------------------------------------------
 
     def _state(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        """Posteriors, EAPs, SEs and P(theta > cut) of the current answers (memoised)."""
+        """Posteriors, EAPs, remaining SDs and P(full-form theta > cut), memoised per answer set."""
         key = tuple(sorted(self._answers.items()))
         if self._state_cache is None or self._state_cache[0] != key:
             post = self._scorer.posteriors(self._answers)
-            eap, se, p_high = self._scorer.summaries(post)
-            self._state_cache = (key, post, eap, se, p_high)
+            eap, se, _ = self._scorer.summaries(post)
+            remaining_info = self._remaining_information()
+            spread = _remaining_sd(se**2, np.einsum("dg,dg->d", post, remaining_info))
+            p_high = _p_above(eap, spread, self._cut_vector)
+            self._state_cache = (key, post, eap, spread, p_high)
         return self._state_cache[1:]
+
+    def _remaining_information(self) -> FloatArray:
+        """Summed information of the unanswered items of each dimension on the grid, (2, grid)."""
+        scorer = self._scorer
+        unanswered = np.ones(scorer.n_items + 1, dtype=bool)
+        unanswered[0] = False
+        unanswered[list(self._answers)] = False
+        return np.array(
+            [
+                scorer.information[unanswered & (scorer.dimension_index == d)].sum(axis=0)
+                for d in range(len(DIMENSIONS))
+            ]
+        )
+
+    def _loss(self, spread: FloatArray, p_high: FloatArray) -> FloatArray:
+        target = self.se_target**2
+        precision_loss: FloatArray = np.maximum(spread**2 - target, 0.0) / target
+        return precision_loss + self.style_weight * np.minimum(p_high, 1.0 - p_high)
 
     @property
     def is_done(self) -> bool:
@@ -150,20 +172,15 @@ class AdaptiveTest:
             return True
         if n < self.min_items:
             return False
-        _, _, se, p_high = self._state()
+        _, _, spread, p_high = self._state()
         confidence = float(np.prod(np.maximum(p_high, 1.0 - p_high)))
-        return bool(np.all(se <= self.se_target)) and confidence >= self.style_confidence
-
-    def _loss(self, variance: FloatArray, p_high: FloatArray) -> FloatArray:
-        target = self.se_target**2
-        precision_loss: FloatArray = np.maximum(variance - target, 0.0) / target
-        return precision_loss + self.style_weight * np.minimum(p_high, 1.0 - p_high)
+        return bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence
 
     def next_item(self) -> int | None:
         """The item to ask next, or ``None`` when the test is done."""
         if self.is_done:
             return None
-        post, eap, se, p_high = self._state()
+        post, _, spread, p_high = self._state()
         scorer = self._scorer
         candidates = np.array(
             [number for number in range(1, scorer.n_items + 1) if number not in self._answers]
@@ -173,43 +190,68 @@ class AdaptiveTest:
         predictive = joint.sum(axis=2)
         mean = joint @ GRID / predictive
         variance = np.maximum(joint @ GRID**2 / predictive - mean**2, 0.0)
-        above = np.einsum("rkg,rg->rk", joint, scorer.above_cut[dims]) / predictive
-        expected_loss = np.sum(predictive * self._loss(variance, above), axis=1)
-        current_loss = self._loss(se**2, p_high)[dims]
-        gain = current_loss - expected_loss
-        if np.max(gain) <= 1e-12:
-            # Both dimensions already satisfy the targets (only min_items keeps us going):
-            # fall back to posterior-weighted information.
-            gain = np.einsum("rg,rg->r", scorer.information[candidates], post[dims])
+        others = self._remaining_information()[dims] - scorer.information[candidates]
+        still_to_come = np.einsum("rkg,rg->rk", joint, others) / predictive
+        new_spread = _remaining_sd(variance, still_to_come)
+        new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
+        expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
+        gain = self._loss(spread, p_high)[dims] - expected_loss
         return int(candidates[int(np.argmax(gain))])
 
     def progress(self) -> float:
         """Estimated share of the test done: answered / (answered + expected remaining).
 
-        The remaining count is the number of best remaining items (by information at the EAP)
-        each dimension needs to reach the SE it must have: the SE target, or less when theta is
-        so close to the cut that the style needs it.
+        For each dimension we count how many of its best remaining items (by information at
+        the EAP) it would take, if the EAP stayed put, to meet both stopping targets: the
+        remaining SD at most ``se_target`` and the EAP far enough from the cut for the style
+        confidence (``sqrt(style_confidence)`` per dimension).
         """
         n = len(self._answers)
         if self.is_done:
             return 1.0
-        _, eap, se, _ = self._state()
+        post, eap, _, _ = self._state()
         scorer = self._scorer
-        z = float(norm.ppf(np.sqrt(self.style_confidence))) if self.style_confidence < 1 else 3.0
+        variance = post @ GRID**2 - eap**2
+        z = float(ndtri(np.sqrt(self.style_confidence))) if self.style_confidence < 1 else 4.0
         remaining = 0
-        for d, dimension in enumerate(DIMENSIONS):
-            distance = abs(float(eap[d]) - scorer.cuts[dimension])
-            required_se = min(self.se_target, distance / z) if z > 0 else self.se_target
-            needed_precision = 1.0 / max(required_se, 1e-3) ** 2 - 1.0 / float(se[d]) ** 2
-            if needed_precision <= 0:
-                continue
+        for d in range(len(DIMENSIONS)):
             column = int(np.argmin(np.abs(GRID - eap[d])))
-            pool = [
-                float(scorer.information[number, column])
-                for number in range(1, scorer.n_items + 1)
-                if number not in self._answers and scorer.dimension_index[number] == d
-            ]
-            gained = np.cumsum(sorted(pool, reverse=True))
-            remaining += int(np.searchsorted(gained, needed_precision) + 1)
+            pool = sorted(
+                (
+                    float(scorer.information[number, column])
+                    for number in range(1, scorer.n_items + 1)
+                    if number not in self._answers and scorer.dimension_index[number] == d
+                ),
+                reverse=True,
+            )
+            distance = abs(float(eap[d] - self._cut_vector[d]))
+            current, left = float(variance[d]), float(sum(pool))
+            needed = 0
+            for information in pool:
+                spread = float(_remaining_sd(np.array(current), np.array(left)))
+                if spread <= self.se_target and distance >= z * spread:
+                    break
+                current, left, needed = 1.0 / (1.0 / current + information), left - information, needed + 1
+            remaining += needed
         remaining = min(max(remaining, self.min_items - n, 1), self.max_items - n)
         return n / (n + remaining)
+
+def _remaining_sd(variance: FloatArray, remaining_information: FloatArray) -> FloatArray:
+    """SD of the full-form EAP around the current EAP (how far answering the rest may move it).
+
+    By the law of total variance, ``Var(full EAP | answers) = Var(theta | answers) -
+    E[Var(theta | all answers) | answers]``; the second term is approximated by adding the
+    (posterior-averaged) information of the unanswered items to the current posterior
+    precision. It is exactly 0 when nothing is left to answer.
+    """
+    kept = variance * remaining_information
+    result: FloatArray = np.sqrt(variance * kept / (1.0 + kept))
+    return result
+
+
+def _p_above(mean: FloatArray, spread: FloatArray, cut: FloatArray) -> FloatArray:
+    """Normal approximation of P(full-form EAP > cut); the EAP is a martingale, so centred."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (mean - cut) / spread
+    result: FloatArray = np.where(spread > 0, ndtr(z), (mean > cut).astype(np.float64))
+    return result

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+from securebase.quiz import views
+from securebase.quiz.api import api
+
+page_patterns = [
+    path("", views.start, name="start"),
+    path("s/<str:token>/", views.question, name="question"),
+    path("s/<str:token>/back/", views.back, name="back"),
+    path("s/<str:token>/delete/", views.delete, name="delete"),
+]
+
+urlpatterns = [
+    path("quiz/", include((page_patterns, "quiz"))),
+    path("api/v1/", api.urls),
+]

@@ -67,7 +67,7 @@ def _simulated_ecr(n: int, seed: int) -> EcrData:
         for j, item in enumerate(items):
             responses[:, item.number - 1] = 6 - keyed[:, j] if item.reverse else keyed[:, j]
     ages = rng.integers(13, 70, n).astype(np.float64)
-    genders = rng.choice(np.array(["female", "male", "other", ""]), n, p=[0.6, 0.35, 0.03, 0.02])
+    genders = rng.choice(np.array(["female", "male", "other", ""]), n, p=[0.7, 0.25, 0.03, 0.02])
     return EcrData(responses, ages, genders)
 
 

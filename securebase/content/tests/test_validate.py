@@ -1,0 +1,177 @@
+"""The validator finds every kind of broken content (on the fixture library)."""
+
+from pathlib import Path
+
+import pytest
+
+from securebase.content.library import load_library
+from securebase.content.tests.conftest import (
+    FIXTURE_LIBRARY,
+    FIXTURE_REFERENCES,
+    claim_by_id,
+    edit_evidence,
+    write_article,
+)
+from securebase.content.validate import validate
+
+
+def problems_in(root: Path) -> list[str]:
+    return validate(load_library(root), expected_references=FIXTURE_REFERENCES)
+
+
+def test_fixture_library_is_valid() -> None:
+    assert problems_in(FIXTURE_LIBRARY) == []
+
+
+def test_the_real_reference_count_is_17_by_default() -> None:
+    assert validate(load_library(FIXTURE_LIBRARY)) == [
+        "expected the source's 17 references, found 3"
+    ]
+
+
+def test_missing_reference_is_detected(library_dir: Path) -> None:
+    edit_evidence(
+        library_dir,
+        lambda data: claim_by_id(data, "about-couples")["references"].append("nobody2020"),
+    )
+    assert problems_in(library_dir) == [
+        "claim 'about-couples' cites missing reference 'nobody2020'"
+    ]
+
+
+def test_claim_without_reference_is_detected(library_dir: Path) -> None:
+    def change(data):
+        claim_by_id(data, "insecure-general")["references"] = []
+        # birch2002 is still cited by secure-avoidant-disorganized.
+
+    edit_evidence(library_dir, change)
+    assert problems_in(library_dir) == ["claim 'insecure-general' cites no reference"]
+
+
+def test_uncited_reference_is_detected(library_dir: Path) -> None:
+    def change(data):
+        data["references"].append(
+            {
+                "id": "lonely2010",
+                "authors": "Lonely, L.",
+                "year": 2010,
+                "title": "Nobody cites me",
+                "journal": "J",
+                "volume": "1",
+                "pages": "1",
+            }
+        )
+
+    edit_evidence(library_dir, change)
+    problems = validate(load_library(library_dir), expected_references=FIXTURE_REFERENCES + 1)
+    assert problems == ["reference 'lonely2010' is not cited by any claim"]
+
+
+def test_style_with_fewer_than_two_claims_is_detected(library_dir: Path) -> None:
+    def change(data):
+        claim_by_id(data, "secure-and-anxious")["concerns"] = ["anxious"]
+
+    edit_evidence(library_dir, change)
+    assert problems_in(library_dir) == [
+        "style 'secure' has 1 claim(s) about it; at least 2 are needed"
+    ]
+
+
+def test_invalid_enumeration_values_are_detected(library_dir: Path) -> None:
+    def change(data):
+        claim = claim_by_id(data, "about-couples")
+        claim.update(concerns=["couples", "pets"], direction="up", study_type="poll")
+        claim["strength"] = "proven"
+
+    edit_evidence(library_dir, change)
+    problems = problems_in(library_dir)
+    assert len(problems) == 4
+    assert problems[0].startswith("claim 'about-couples': concerns 'pets' is not one of secure,")
+    assert "direction 'up'" in problems[1]
+    assert "study_type 'poll'" in problems[2]
+    assert "strength 'proven' is not one of established, suggestive, tentative" in problems[3]
+
+
+def test_duplicate_claim_id_is_detected(library_dir: Path) -> None:
+    edit_evidence(library_dir, lambda data: data["claims"].append(dict(data["claims"][0])))
+    assert problems_in(library_dir) == ["duplicate claim id 'secure-and-anxious'"]
+
+
+def test_article_front_matter_must_point_at_existing_things(library_dir: Path) -> None:
+    write_article(
+        library_dir,
+        "gamma",
+        "Links to [a claim](/evidence/#claim-about-couples).",
+        related=["alpha", "omega"],
+        claims=["about-couples", "no-such-claim"],
+    )
+    assert problems_in(library_dir) == [
+        "article 'gamma' lists missing claim 'no-such-claim'",
+        "article 'gamma' is related to missing article 'omega'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("href", "reason"),
+    [
+        ("/articles/omega/", "there is no such article"),
+        ("/articles/alpha/#no-such-heading", "that article has no heading with this anchor"),
+        ("/styles/confident/", "there is no such style"),
+        ("/evidence/#claim-no-such-claim", "no such claim"),
+        ("/evidence/#ref-nobody2020", "no such reference"),
+        ("/evidence/?concerns=pets", "the evidence library has no such filter"),
+        ("/evidence/#somewhere", "the evidence page has no such anchor"),
+        ("/nowhere/", "no page of the site answers at this address"),
+        ("articles/alpha/", "internal links must start with '/'"),
+        ("#missing-heading", "no heading on this page has that anchor"),
+    ],
+)
+def test_broken_internal_link_is_detected(library_dir: Path, href: str, reason: str) -> None:
+    write_article(
+        library_dir,
+        "gamma",
+        f"A [claim](/evidence/#claim-about-couples) and a [broken link]({href}).",
+        claims=["about-couples"],
+    )
+    assert problems_in(library_dir) == [f"article 'gamma' links to {href!r}: {reason}"]
+
+
+def test_working_links_of_every_kind_pass(library_dir: Path) -> None:
+    write_article(
+        library_dir,
+        "gamma",
+        "## Here\n\n[c](/evidence/#claim-about-couples) [r](/evidence/#ref-alder2001) "
+        "[e](/evidence/) [f](/evidence/?concerns=anxious#claims) [a](/articles/beta/#second-part) "
+        "[s](/styles/disorganized/) [h](/help/) [in-page](#here) [out](https://example.org/) "
+        "[mail](mailto:someone@example.org)",
+    )
+    assert problems_in(library_dir) == []
+
+
+def test_broken_link_in_a_style_page_is_detected(library_dir: Path) -> None:
+    path = library_dir / "styles" / "secure.md"
+    path.write_text(path.read_text().replace("/articles/alpha/", "/articles/omega/"))
+    assert problems_in(library_dir) == [
+        "style page 'secure' links to '/articles/omega/': there is no such article"
+    ]
+
+
+def test_missing_style_page_and_missing_section_are_detected(library_dir: Path) -> None:
+    (library_dir / "styles" / "secure.md").unlink()
+    path = library_dir / "styles" / "anxious.md"
+    path.write_text(path.read_text().replace("## Growth edges", "## Room to grow"))
+    assert problems_in(library_dir) == [
+        "style page 'styles/secure.md' is missing",
+        "style page 'anxious' lacks the section '## Growth edges'",
+    ]
+
+
+def test_image_from_another_site_is_detected(library_dir: Path) -> None:
+    write_article(
+        library_dir,
+        "gamma",
+        "[c](/evidence/#claim-about-couples) ![pixel](https://tracker.example/p.gif)",
+    )
+    assert problems_in(library_dir) == [
+        "article 'gamma' shows an image from another site: 'https://tracker.example/p.gif'"
+    ]

@@ -1,0 +1,140 @@
+"""The knowledge-base pages, rendered from the real library."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from securebase.content.entities import STYLES
+from securebase.content.library import get_library
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def library():
+    return get_library()
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Cache-Control"] == "public, max-age=300", url
+    return response.content.decode()
+
+
+def ids_in(html: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
+def test_article_list_shows_every_article_with_summary_and_reading_time(client, library):
+    body = page(client, "/articles/")
+    for article in library.articles:
+        assert f'href="{article.url}"' in body
+        assert article.title in body
+        assert f"{article.reading_minutes} min read" in body
+
+
+def test_every_article_page_renders(client, library):
+    for article in library.articles:
+        body = page(client, article.url)
+        assert f"<title>{article.title} · securebase</title>" in body.replace("&#x27;", "'")
+        assert f"{article.reading_minutes} min read" in body
+        assert 'href="/quiz/"' in body
+        assert "<script>" not in body
+        for related in article.related:
+            assert f'href="{related.url}"' in body
+
+
+def test_article_lists_its_evidence_and_references(client, library):
+    article = max(library.articles, key=lambda a: len(a.claims))
+    body = page(client, article.url)
+    assert "Evidence this article relies on" in body
+    for claim in article.claims:
+        assert f'href="/evidence/#claim-{claim.id}"' in body
+        assert f'<span class="pill {claim.strength}">' in body
+    for ref in article.references:
+        assert f'href="/evidence/#ref-{ref.id}"' in body
+        if ref.doi_url:
+            assert f'href="{ref.doi_url}"' in body
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_style_page(client, library, style):
+    style_page = library.style(style)
+    body = page(client, f"/styles/{style}/")
+    assert "How it forms in childhood" in body
+    assert "How it shows in adult relationships" in body
+    assert "Oxytocin and this style" in body
+    for strength in style_page.strengths:
+        assert strength.replace("'", "&#x27;") in body
+    for claim in library.claims_for_style(style):
+        assert f'href="/evidence/#claim-{claim.id}"' in body
+    for other in STYLES:
+        if other != style:
+            assert f'href="/styles/{other}/"' in body
+    assert f'href="/evidence/?concerns={style}"' in body
+
+
+def test_style_list_links_all_four_styles(client):
+    body = page(client, "/styles/")
+    for style in STYLES:
+        assert f'href="/styles/{style}/"' in body
+
+
+def test_evidence_page_has_an_anchor_for_every_claim_and_reference(client, library):
+    body = page(client, "/evidence/")
+    anchors = ids_in(body)
+    assert {f"claim-{claim.id}" for claim in library.claims} <= anchors
+    assert {f"ref-{ref}" for ref in library.references} <= anchors
+    assert body.count('<article class="card claim"') == len(library.claims)
+    assert "correlational" in body.lower()
+    for strength in ("Established", "Suggestive", "Tentative"):
+        assert strength in body
+
+
+def test_evidence_filter_by_style_works_without_javascript(client, library):
+    body = page(client, "/evidence/?concerns=anxious")
+    shown = {match for match in re.findall(r'<article class="card claim" id="claim-([^"]+)"', body)}
+    expected = {claim.id for claim in library.claims_for_style("anxious")}
+    assert shown == expected
+    assert shown != {claim.id for claim in library.claims}
+    assert 'href="/evidence/?concerns=anxious#claims"' in body
+    assert re.search(r'href="/evidence/\?concerns=anxious#claims"[^>]*aria-current="true"', body)
+    # With HTMX the same links swap only the findings section and update the address bar.
+    assert 'hx-get="/evidence/?concerns=anxious"' in body
+    assert 'hx-target="#claims" hx-select="#claims"' in body
+    assert 'hx-push-url="true"' in body
+
+
+def test_evidence_filter_by_group(client, library):
+    body = page(client, "/evidence/?concerns=fathers")
+    shown = set(re.findall(r'<article class="card claim" id="claim-([^"]+)"', body))
+    assert shown
+    assert all({"fathers", "everyone"} & set(library.claim(c).concerns) for c in shown)
+    assert "About fathers" in body
+
+
+def test_unknown_filter_shows_everything_with_a_note(client, library):
+    body = page(client, "/evidence/?concerns=%3Cscript%3E")
+    assert "There is no group called “&lt;script&gt;”" in body
+    assert body.count('<article class="card claim"') == len(library.claims)
+
+
+@pytest.mark.parametrize(
+    "url", ["/articles/no-such-article/", "/styles/confident/", "/styles/insecure/"]
+)
+def test_unknown_pages_are_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We could not find that page." in response.content.decode()
+
+
+def test_pages_refuse_post(client):
+    assert client.post("/evidence/").status_code == 405
+
+
+def test_pages_load_nothing_from_other_sites(client, library):
+    for url in ["/articles/", library.articles[0].url, "/styles/secure/", "/evidence/"]:
+        body = page(client, url)
+        assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', body), url

@@ -1,0 +1,230 @@
+"""Check that the knowledge base is complete and internally consistent.
+
+Run by ``manage.py load_content`` (so ``make run`` refuses broken content) and by the
+content check in ``make test``. Each problem is one readable line that names the file
+or id to fix, because the people fixing content are writers, not programmers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import Resolver404, resolve
+
+from securebase.content.entities import (
+    GROUPS,
+    STRENGTHS,
+    STUDY_TYPE_WORDS,
+    STYLES,
+    Library,
+    Rendered,
+)
+from securebase.content.render import is_external
+
+EXPECTED_REFERENCES = 17
+MIN_CLAIMS_PER_STYLE = 2
+DIRECTIONS = ("positive", "negative", "mixed", "depends")
+STYLE_SECTIONS = (
+    "How it forms in childhood",
+    "How it shows in adult relationships",
+    "Strengths",
+    "Growth edges",
+)
+
+
+def validate(library: Library, *, expected_references: int = EXPECTED_REFERENCES) -> list[str]:
+    """Every problem found in ``library``; an empty list means the content is fine.
+
+    ``expected_references`` is the size of the source's reference list (17); the unit
+    tests pass their own fixture's count.
+    """
+    return [
+        *check_claims_cite_references(library),
+        *check_references_cited(library),
+        *check_reference_count(library, expected_references),
+        *check_style_claims(library),
+        *check_enumerations(library),
+        *check_duplicates(library),
+        *check_articles(library),
+        *check_style_pages(library),
+        *check_links(library),
+    ]
+
+
+def check_claims_cite_references(library: Library) -> list[str]:
+    problems = []
+    for claim in library.claims:
+        if not claim.reference_ids:
+            problems.append(f"claim '{claim.id}' cites no reference")
+        for ref_id in claim.reference_ids:
+            if ref_id not in library.references:
+                problems.append(f"claim '{claim.id}' cites missing reference '{ref_id}'")
+    return problems
+
+
+def check_references_cited(library: Library) -> list[str]:
+    cited = {ref_id for claim in library.claims for ref_id in claim.reference_ids}
+    return [
+        f"reference '{ref_id}' is not cited by any claim"
+        for ref_id in library.references
+        if ref_id not in cited
+    ]
+
+
+def check_reference_count(library: Library, expected: int = EXPECTED_REFERENCES) -> list[str]:
+    count = len(library.references)
+    if count != expected:
+        return [f"expected the source's {expected} references, found {count}"]
+    return []
+
+
+def check_style_claims(library: Library) -> list[str]:
+    problems = []
+    for style in STYLES:
+        direct = [claim for claim in library.claims if style in claim.concerns]
+        if len(direct) < MIN_CLAIMS_PER_STYLE:
+            problems.append(
+                f"style '{style}' has {len(direct)} claim(s) about it; "
+                f"at least {MIN_CLAIMS_PER_STYLE} are needed"
+            )
+    return problems
+
+
+def check_enumerations(library: Library) -> list[str]:
+    problems = []
+    for claim in library.claims:
+        where = f"claim '{claim.id}'"
+        if not claim.concerns:
+            problems.append(f"{where} does not say whom it concerns")
+        problems += _not_in(where, "concerns", claim.concerns, GROUPS)
+        problems += _not_in(where, "direction", [claim.direction], DIRECTIONS)
+        problems += _not_in(where, "study_type", [claim.study_type], tuple(STUDY_TYPE_WORDS))
+        problems += _not_in(where, "strength", [claim.strength], STRENGTHS)
+    return problems
+
+
+def _not_in(where: str, field: str, values: Iterable[str], allowed: tuple[str, ...]) -> list[str]:
+    return [
+        f"{where}: {field} '{value}' is not one of {', '.join(allowed)}"
+        for value in values
+        if value not in allowed
+    ]
+
+
+def check_duplicates(library: Library) -> list[str]:
+    """Duplicate claim ids or article slugs (reference ids are refused by the loader)."""
+    problems = []
+    for kind, ids in (
+        ("claim id", [claim.id for claim in library.claims]),
+        ("article slug", [article.slug for article in library.articles]),
+    ):
+        problems += [f"duplicate {kind} '{key}'" for key, n in Counter(ids).items() if n > 1]
+    return problems
+
+
+def check_articles(library: Library) -> list[str]:
+    claim_ids = {claim.id for claim in library.claims}
+    slugs = {article.slug for article in library.articles}
+    problems = []
+    if not library.articles:
+        problems.append("there are no articles")
+    for article in library.articles:
+        where = f"article '{article.slug}'"
+        problems += [
+            f"{where} lists missing claim '{claim_id}'"
+            for claim_id in article.claim_ids
+            if claim_id not in claim_ids
+        ]
+        problems += [
+            f"{where} is related to missing article '{slug}'"
+            for slug in article.related_slugs
+            if slug not in slugs
+        ]
+        if article.slug in article.related_slugs:
+            problems.append(f"{where} lists itself as related")
+    return problems
+
+
+def check_style_pages(library: Library) -> list[str]:
+    problems = []
+    for style in STYLES:
+        if style not in library.styles:
+            problems.append(f"style page 'styles/{style}.md' is missing")
+            continue
+        headings = {h.text for h in library.styles[style].body.headings if h.level == 2}
+        problems += [
+            f"style page '{style}' lacks the section '## {section}'"
+            for section in STYLE_SECTIONS
+            if section not in headings
+        ]
+    problems += [
+        f"style page 'styles/{name}.md' is not one of the four styles"
+        for name in library.styles
+        if name not in STYLES
+    ]
+    return problems
+
+
+def check_links(library: Library) -> list[str]:
+    """Every internal link in every article and style page leads somewhere that exists."""
+    documents: list[tuple[str, Rendered]] = [
+        *((f"article '{a.slug}'", a.body) for a in library.articles),
+        *((f"style page '{s.style}'", s.body) for s in library.styles.values()),
+    ]
+    problems = []
+    for where, body in documents:
+        for href in body.links:
+            problem = link_problem(library, href, body)
+            if problem:
+                problems.append(f"{where} links to {href!r}: {problem}")
+        for src in body.images:
+            if is_external(src):
+                problems.append(f"{where} shows an image from another site: {src!r}")
+    return problems
+
+
+def link_problem(library: Library, href: str, body: Rendered) -> str | None:
+    """Why ``href`` (found in ``body``) is broken, or None when it resolves."""
+    if is_external(href) or href.startswith("mailto:"):
+        return None
+    parts = urlsplit(href)
+    if not parts.path:
+        if parts.fragment and parts.fragment not in {h.id for h in body.headings}:
+            return "no heading on this page has that anchor"
+        return None
+    if not parts.path.startswith("/"):
+        return "internal links must start with '/'"
+    if parts.path == "/evidence/":
+        return _evidence_link_problem(library, parts.fragment, parts.query)
+    if parts.path.startswith("/articles/") and parts.path != "/articles/":
+        slug = parts.path.removeprefix("/articles/").rstrip("/")
+        if slug not in {article.slug for article in library.articles}:
+            return "there is no such article"
+        headings = {h.id for h in library.article(slug).body.headings}
+        if parts.fragment and parts.fragment not in headings:
+            return "that article has no heading with this anchor"
+        return None
+    if parts.path.startswith("/styles/") and parts.path != "/styles/":
+        style = parts.path.removeprefix("/styles/").rstrip("/")
+        return None if style in STYLES else "there is no such style"
+    try:
+        resolve(parts.path)
+    except Resolver404:
+        return "no page of the site answers at this address"
+    return None
+
+
+def _evidence_link_problem(library: Library, fragment: str, query: str) -> str | None:
+    concerns = parse_qs(query).get("concerns", [])
+    if any(value not in GROUPS for value in concerns):
+        return "the evidence library has no such filter"
+    if fragment.startswith("claim-"):
+        claim_ids = {claim.id for claim in library.claims}
+        return None if fragment.removeprefix("claim-") in claim_ids else "no such claim"
+    if fragment.startswith("ref-"):
+        return None if fragment.removeprefix("ref-") in library.references else "no such reference"
+    if fragment and fragment not in {"claims", "references", "strength"}:
+        return "the evidence page has no such anchor"
+    return None

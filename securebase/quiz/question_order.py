@@ -1,0 +1,186 @@
+"""Which question comes next, for each form, rebuilt from a session's saved ``state``.
+
+Both forms share one small interface so the service layer never branches on the form:
+the full ECR asks items 1..36 in order; the quick test delegates every decision to
+:class:`securebase.psychometrics.AdaptiveTest`. Scoring always happens in psychometrics.
+
+``state`` also keeps ``"undone"``: answers taken back with "Back", by item number, so
+that the page can mark the earlier choice when that item is shown again (going back
+must never make someone re-think an answer from scratch).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from securebase.psychometrics import AdaptiveTest, Result, score
+
+FULL_FORM_LENGTH = 36
+# What the quick test usually needs; only shown before the first answer, when the
+# adaptive estimate has nothing to go on yet.
+ADAPTIVE_TYPICAL_LENGTH = 12
+
+
+class QuestionOrder(Protocol):
+    @property
+    def answers(self) -> dict[int, int]: ...
+
+    @property
+    def undone(self) -> dict[int, int]: ...
+
+    def next_item(self) -> int | None: ...
+
+    def answer(self, item: int, value: int) -> None: ...
+
+    def undo(self) -> int | None: ...
+
+    def progress(self) -> float: ...
+
+    def remaining_estimate(self) -> int | None: ...
+
+    def result(self) -> Result: ...
+
+    def to_state(self) -> dict[str, Any]: ...
+
+
+def _undone_from_state(state: dict[str, Any]) -> dict[int, int]:
+    return {int(item): int(value) for item, value in state.get("undone", {}).items()}
+
+
+def _undone_to_state(undone: dict[int, int]) -> dict[str, int]:
+    return {str(item): value for item, value in undone.items()}
+
+
+class _UndoMemory:
+    """Remember taken-back answers until the item is answered again."""
+
+    def __init__(self, undone: dict[int, int]) -> None:
+        self._undone = undone
+
+    @property
+    def undone(self) -> dict[int, int]:
+        return dict(self._undone)
+
+    def _forget(self, item: int) -> None:
+        self._undone.pop(item, None)
+
+    def _remember(self, item: int, value: int) -> None:
+        self._undone[item] = value
+
+
+class FullOrder(_UndoMemory):
+    """All 36 ECR items in their published order; "back" steps back one item."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(_undone_from_state(state))
+        self._answers: dict[int, int] = {}
+        for item, value in state.get("answers", []):
+            self._answers[int(item)] = int(value)
+
+    @property
+    def answers(self) -> dict[int, int]:
+        return dict(self._answers)
+
+    def next_item(self) -> int | None:
+        for number in range(1, FULL_FORM_LENGTH + 1):
+            if number not in self._answers:
+                return number
+        return None
+
+    def answer(self, item: int, value: int) -> None:
+        self._answers.pop(item, None)
+        self._answers[item] = value
+        self._forget(item)
+
+    def undo(self) -> int | None:
+        if not self._answers:
+            return None
+        item = next(reversed(self._answers))
+        self._remember(item, self._answers.pop(item))
+        return item
+
+    def progress(self) -> float:
+        return len(self._answers) / FULL_FORM_LENGTH
+
+    def remaining_estimate(self) -> int | None:
+        return FULL_FORM_LENGTH - len(self._answers)
+
+    def result(self) -> Result:
+        return score(self._answers)
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "answers": [[item, value] for item, value in self._answers.items()],
+            "undone": _undone_to_state(self._undone),
+        }
+
+
+class AdaptiveOrder(_UndoMemory):
+    """The quick test: ``state`` is ``AdaptiveTest.to_dict()`` plus the ``undone`` memory."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__(_undone_from_state(state))
+        self.test = AdaptiveTest.from_dict(state)
+
+    @property
+    def answers(self) -> dict[int, int]:
+        return self.test.answers
+
+    def next_item(self) -> int | None:
+        return self.test.next_item()
+
+    def answer(self, item: int, value: int) -> None:
+        self.test.answer(item, value)
+        self._forget(item)
+
+    def undo(self) -> int | None:
+        answers = self.test.answers
+        item = self.test.undo()
+        if item is not None:
+            self._remember(item, answers[item])
+        return item
+
+    def progress(self) -> float:
+        return self.test.progress()
+
+    def remaining_estimate(self) -> int | None:
+        """Questions still expected, derived from the honest progress estimate.
+
+        ``progress() = answered / (answered + remaining)``; before the first answer it
+        is 0 and says nothing, so the caller shows the typical length instead.
+        """
+        answered = len(self.test.answers)
+        fraction = self.test.progress()
+        if fraction >= 1.0:
+            return 0
+        if answered == 0 or fraction <= 0:
+            return None
+        return max(1, round(answered * (1.0 - fraction) / fraction))
+
+    def result(self) -> Result:
+        return self.test.result()
+
+    @staticmethod
+    def fresh_state() -> dict[str, Any]:
+        return AdaptiveTest().to_dict() | {"undone": {}}
+
+    def to_state(self) -> dict[str, Any]:
+        state = self.test.to_dict()
+        state["undone"] = _undone_to_state(self._undone)
+        return state
+
+
+def order_for(form: str, state: dict[str, Any]) -> QuestionOrder:
+    if form == "full":
+        return FullOrder(state)
+    if form == "adaptive":
+        return AdaptiveOrder(state)
+    raise ValueError(f"unknown quiz form {form!r}")
+
+
+def initial_state(form: str) -> dict[str, Any]:
+    """The saved state of a session before its first answer."""
+    if form == "adaptive":
+        # Fixes the site's current adaptive settings for the whole session.
+        return AdaptiveOrder.fresh_state()
+    return order_for(form, {}).to_state()

@@ -1,0 +1,71 @@
+"""Anonymous research data: consented, completed sessions only.
+
+A row holds the answers, the form, how many questions were asked, the month of
+completion and the scores. It never holds the token, a database id or a finer
+timestamp, and rows are shuffled within each month, so a row cannot be tied back to a
+visit. Withdrawing consent (``services.withdraw_consent``) removes a session from every
+later export.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from typing import IO, Any
+
+from securebase.psychometrics import STYLES
+from securebase.quiz.models import QuizSession
+from securebase.quiz.question_order import FULL_FORM_LENGTH
+
+ITEM_COLUMNS = [f"Q{number}" for number in range(1, FULL_FORM_LENGTH + 1)]
+SCORE_FIELDS = ("theta", "se", "percentile", "mean")
+COLUMNS = [
+    *ITEM_COLUMNS,
+    "form",
+    "n_items",
+    "completed_month",
+    "style",
+    *(f"p_{style}" for style in STYLES),
+    *(f"{dim}_{field}" for dim in ("anxiety", "avoidance") for field in SCORE_FIELDS),
+]
+
+
+def research_rows() -> Iterator[dict[str, Any]]:
+    """One dict per consented, completed session; unanswered items are 0."""
+    sessions = (
+        QuizSession.objects.filter(consent_research=True, completed_at__isnull=False)
+        .exclude(result__isnull=True)
+        .prefetch_related("answers")
+    )
+    rows = []
+    for session in sessions.iterator(chunk_size=500):
+        answers = {answer.item: answer.value for answer in session.answers.all()}
+        result = session.result
+        row: dict[str, Any] = dict.fromkeys(ITEM_COLUMNS, 0)
+        row.update({f"Q{item}": value for item, value in answers.items()})
+        row["form"] = session.form
+        row["n_items"] = len(answers)
+        row["completed_month"] = session.completed_at.strftime("%Y-%m")
+        row["style"] = result["style"]
+        for style in STYLES:
+            row[f"p_{style}"] = round(float(result["style_probabilities"][style]), 4)
+        for dim in ("anxiety", "avoidance"):
+            for field in SCORE_FIELDS:
+                value = result[dim][field]
+                row[f"{dim}_{field}"] = "" if value is None else round(float(value), 4)
+        rows.append(row)
+    random.SystemRandom().shuffle(rows)
+    rows.sort(key=lambda row: row["completed_month"])
+    yield from rows
+
+
+def write_csv(out: IO[str]) -> int:
+    """Write the export as CSV; returns the number of data rows."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for row in research_rows():
+        writer.writerow(row)
+        count += 1
+    return count

@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from securebase.quiz import services
+from securebase.quiz.models import QuizSession
+
+pytestmark = pytest.mark.django_db
+
+
+def begin(client: Client, form: str = "full", consent: bool = False) -> str:
+    data = {"form": form, "adult": "on"}
+    if consent:
+        data["consent_research"] = "on"
+    response = client.post("/quiz/", data)
+    assert response.status_code == 302
+    token = QuizSession.objects.latest("created_at").token
+    assert response["Location"] == f"/quiz/s/{token}/"
+    return token
+
+
+def current_item(html: str) -> int:
+    match = re.search(r'name="item" value="(\d+)"', html)
+    assert match, html
+    return int(match.group(1))
+
+
+def test_start_page_offers_both_forms_with_adaptive_as_default(client: Client) -> None:
+    response = client.get("/quiz/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r'value="adaptive"[^>]*checked', html)
+    assert 'value="full"' in html
+    assert 'name="adult"' in html and "I am 18 or older" in html
+    assert 'name="consent_research"' in html
+    assert not re.search(r'name="consent_research"[^>]*checked', html)
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_missing_adult_confirmation_shows_an_error_and_keeps_choices(client: Client) -> None:
+    response = client.post("/quiz/", {"form": "full", "consent_research": "on"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Please confirm you are 18 or older" in html
+    assert 'role="alert"' in html
+    assert re.search(r'value="full"[^>]*checked', html)
+    assert re.search(r'name="consent_research"[^>]*checked', html)
+    assert not QuizSession.objects.exists()
+
+
+def test_starting_creates_the_session_with_the_chosen_options(client: Client) -> None:
+    token = begin(client, "adaptive", consent=True)
+    session = QuizSession.objects.get(token=token)
+    assert session.form == "adaptive" and session.consent_research is True
+
+
+def test_full_form_end_to_end_without_javascript(client: Client) -> None:
+    token = begin(client, "full")
+    url = f"/quiz/s/{token}/"
+    for number in range(1, 37):
+        page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert f"Question {number} of 36" in html
+        assert current_item(html) == number
+        assert html.count('<button type="submit" name="value"') == 5
+        assert "<kbd" in html and "Strongly agree" in html
+        assert f'<progress class="bar" max="36" value="{number - 1}"' in html
+        response = client.post(url, {"item": number, "value": (number % 5) + 1})
+        assert response.status_code in (302, 303)
+    assert response["Location"] == f"/results/{token}/"
+    session = QuizSession.objects.get(token=token)
+    assert session.completed_at is not None and session.answers.count() == 36
+    # A finished quiz sends its link straight to the result.
+    finished = client.get(url)
+    assert finished.status_code == 302 and finished["Location"] == f"/results/{token}/"
+
+
+def test_question_page_is_private_and_not_indexed(client: Client) -> None:
+    token = begin(client)
+    response = client.get(f"/quiz/s/{token}/")
+    html = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+    assert '<meta name="robots" content="noindex' in html
+    assert "Save your place" in html and f"/quiz/s/{token}/" in html
+    assert "keep it to yourself" in html
+    assert 'style="' not in html and "<style" not in html and "onclick" not in html
+
+
+def test_an_invalid_value_reshows_the_question_with_a_message(client: Client) -> None:
+    token = begin(client)
+    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 4})
+    response = client.post(f"/quiz/s/{token}/", {"item": 2, "value": 7})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'role="alert"' in html and "Please choose one of the five answers" in html
+    assert current_item(html) == 2
+    assert list(QuizSession.objects.get(token=token).answers.values_list("item", "value")) == [
+        (1, 4)
+    ]
+
+
+def test_a_stale_tab_gets_a_clear_message_and_the_current_question(client: Client) -> None:
+    token = begin(client)
+    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 4})
+    client.post(f"/quiz/s/{token}/", {"item": 2, "value": 4})
+    response = client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "already answered" in html and current_item(html) == 3
+    for bogus in ({"item": 9, "value": 3}, {"item": "x", "value": 3}, {}):
+        response = client.post(f"/quiz/s/{token}/", bogus)
+        assert response.status_code == 422
+        assert 'role="alert"' in response.content.decode()
+    assert QuizSession.objects.get(token=token).answers.count() == 2
+
+
+def test_double_submit_from_the_page_is_harmless(client: Client) -> None:
+    token = begin(client)
+    first = client.post(f"/quiz/s/{token}/", {"item": 1, "value": 5})
+    second = client.post(f"/quiz/s/{token}/", {"item": 1, "value": 5})
+    assert first.status_code == second.status_code == 303
+    assert QuizSession.objects.get(token=token).answers.count() == 1
+
+
+def test_back_shows_the_previous_question_with_its_answer_pressed(client: Client) -> None:
+    token = begin(client)
+    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    html = client.get(f"/quiz/s/{token}/").content.decode()
+    assert "Back to the previous question" in html
+    response = client.post(f"/quiz/s/{token}/back/", {"item": 2})
+    assert response.status_code == 303
+    html = client.get(f"/quiz/s/{token}/").content.decode()
+    assert current_item(html) == 1
+    assert re.search(r'value="2" aria-pressed="true"', html)
+    assert html.count('aria-pressed="true"') == 1
+    assert "Back to the previous question" not in html
+
+
+def test_same_browser_resumes_from_the_quiz_page(client: Client) -> None:
+    token = begin(client)
+    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    html = client.get("/quiz/").content.decode()
+    assert "Continue where you left off" in html
+    assert f"/quiz/s/{token}/" in html
+
+
+def test_the_private_link_resumes_in_another_browser() -> None:
+    first, second = Client(), Client()
+    token = begin(first)
+    first.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    html = second.get(f"/quiz/s/{token}/").content.decode()
+    assert current_item(html) == 2
+    assert "Continue where you left off" in second.get("/quiz/").content.decode()
+
+
+def test_starting_again_deletes_the_unfinished_quiz(client: Client) -> None:
+    old = begin(client)
+    client.post(f"/quiz/s/{old}/", {"item": 1, "value": 2})
+    new = begin(client, "adaptive")
+    assert new != old
+    assert not QuizSession.objects.filter(token=old).exists()
+
+
+def test_unknown_token_is_a_friendly_404(client: Client) -> None:
+    response = client.get("/quiz/s/" + "B" * 43 + "/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+    assert client.post("/quiz/s/nope/", {"item": 1, "value": 3}).status_code == 404
+    assert client.post("/quiz/s/nope/back/").status_code == 404
+
+
+def test_deleting_an_unfinished_quiz_from_the_question_page(client: Client) -> None:
+    token = begin(client)
+    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    confirm = client.get(f"/quiz/s/{token}/delete/")
+    assert confirm.status_code == 200 and "cannot be undone" in confirm.content.decode()
+    response = client.post(f"/quiz/s/{token}/delete/", follow=True)
+    html = response.content.decode()
+    assert "Your answers were deleted" in html
+    assert "Continue where you left off" not in html
+    assert not QuizSession.objects.exists()
+
+
+def test_csrf_is_enforced_on_every_quiz_form() -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/quiz/", {"form": "full", "adult": "on"}).status_code == 403
+    session = services.start_session("full", consent_research=False)
+    url = f"/quiz/s/{session.token}/"
+    assert client.post(url, {"item": 1, "value": 3}).status_code == 403
+    assert client.post(url + "back/", {"item": 1}).status_code == 403
+    assert client.post(url + "delete/").status_code == 403
+    assert not session.answers.exists()
+    # With the token from the page, the same post works.
+    html = client.get(url).content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = client.post(url, {"item": 1, "value": 3, "csrfmiddlewaretoken": csrf})
+    assert response.status_code == 303
+    assert session.answers.count() == 1
+
+
+def test_htmx_answers_swap_in_the_next_question_without_a_redirect(client: Client) -> None:
+    token = begin(client)
+    response = client.post(
+        f"/quiz/s/{token}/", {"item": 1, "value": 3}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="quiz"' in html and current_item(html) == 2
+    invalid = client.post(
+        f"/quiz/s/{token}/", {"item": 2, "value": 9}, headers={"HX-Request": "true"}
+    )
+    assert invalid.status_code == 200 and 'role="alert"' in invalid.content.decode()
+
+
+def test_htmx_completion_redirects_the_whole_page_to_the_result(client: Client) -> None:
+    token = begin(client)
+    for number in range(1, 36):
+        client.post(f"/quiz/s/{token}/", {"item": number, "value": 3})
+    response = client.post(
+        f"/quiz/s/{token}/", {"item": 36, "value": 3}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == f"/results/{token}/"
+
+
+def test_adaptive_question_page_shows_an_honest_estimate(client: Client) -> None:
+    token = begin(client, "adaptive")
+    html = client.get(f"/quiz/s/{token}/").content.decode()
+    assert "Question 1 of about 12" in html
+    item = current_item(html)
+    client.post(f"/quiz/s/{token}/", {"item": item, "value": 5})
+    html = client.get(f"/quiz/s/{token}/").content.decode()
+    assert re.search(r"Question 2 of about \d+", html)
+    assert '<progress class="bar" max="100"' in html

@@ -1,0 +1,87 @@
+"""The free PDF report, drawn by WeasyPrint from the same template as the result page.
+
+WeasyPrint never touches the network here: :class:`StaticFileFetcher` answers requests for
+``/static/...`` from files on disk (collected files in production, app folders in
+development) and refuses everything else. Fonts come from the system via fontconfig
+(DejaVu on Debian), so nothing is downloaded while someone waits for their report.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from securebase.reports.services import ReportContext, build_report_context
+
+if TYPE_CHECKING:
+    from securebase.quiz.models import QuizSession
+
+PDF_BASE_TEMPLATE = "reports/pdf_base.html"
+REPORT_TEMPLATE = "reports/report.html"
+
+
+def static_file(name: str) -> bytes | None:
+    """Bytes of a static file by its (possibly hashed) name, or ``None``.
+
+    The collected copy is tried first (hashed names only exist there), then the app
+    folders, so the PDF looks the same with or without ``collectstatic``.
+    """
+    try:
+        if staticfiles_storage.exists(name):
+            with staticfiles_storage.open(name) as handle:
+                return bytes(handle.read())
+        found = finders.find(name)
+    except (SuspiciousFileOperation, ValueError):
+        return None
+    if not found:
+        return None
+    with open(found, "rb") as handle:
+        return handle.read()
+
+
+class StaticFileFetcher(URLFetcher):
+    """Serve ``<SITE_URL>/static/...`` from disk and ``data:`` URLs; refuse the rest."""
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        prefix = f"{settings.SITE_URL}{settings.STATIC_URL}"
+        if not url.startswith(prefix):
+            raise ValueError("the report loads nothing from the network")
+        name = unquote(urlsplit(url).path)[len(urlsplit(prefix).path) :]
+        body = static_file(name)
+        if body is None:
+            raise ValueError("static file not found")
+        mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+
+def render_report_html(report: ReportContext) -> str:
+    return render_to_string(
+        REPORT_TEMPLATE, {"report": report, "pdf": True, "base_template": PDF_BASE_TEMPLATE}
+    )
+
+
+def render_report_pdf(report: ReportContext) -> bytes:
+    """PDF bytes of an already built report (the mail task reuses its context)."""
+    document = HTML(
+        string=render_report_html(report),
+        base_url=f"{settings.SITE_URL}/",
+        url_fetcher=StaticFileFetcher(),
+    )
+    pdf: bytes = document.write_pdf()
+    return pdf
+
+
+def render_pdf(session: QuizSession) -> bytes:
+    """The report of a finished session as PDF bytes (``NotFinished`` otherwise)."""
+    return render_report_pdf(build_report_context(session))

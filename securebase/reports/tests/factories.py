@@ -1,0 +1,47 @@
+"""Finished quiz sessions made the real way: through the quiz services, answer by answer."""
+
+from __future__ import annotations
+
+from securebase.psychometrics import item_bank
+from securebase.quiz import services as quiz
+from securebase.quiz.models import QuizSession
+
+# Keyed answers (1..5, after reverse-scoring) per dimension that land in each quadrant.
+KEYED = {
+    "secure": {"anxiety": 1, "avoidance": 1},
+    "anxious": {"anxiety": 5, "avoidance": 1},
+    "avoidant": {"anxiety": 1, "avoidance": 5},
+    "disorganized": {"anxiety": 5, "avoidance": 5},
+}
+
+
+def clicked(item_number: int, keyed: dict[str, int]) -> int:
+    """The answer to click so that the keyed answer is ``keyed[dimension]``."""
+    item = item_bank().item(item_number)
+    value = keyed[item.dimension]
+    return 6 - value if item.reverse else value
+
+
+def finished_session(
+    style: str = "secure",
+    *,
+    form: str = "adaptive",
+    consent_research: bool = False,
+    keyed: dict[str, int] | None = None,
+) -> QuizSession:
+    """Drive a session to its result with a fixed answer pattern."""
+    pattern = keyed or KEYED[style]
+    session = quiz.start_session(form, consent_research)
+    step = quiz.current_step(session)
+    while not step.done:
+        assert step.item is not None
+        step = quiz.submit_answer(
+            session.token, step.item.number, clicked(step.item.number, pattern)
+        )
+    return quiz.get_session(session.token)
+
+
+def unfinished_session() -> QuizSession:
+    session = quiz.start_session("full", False)
+    quiz.submit_answer(session.token, 1, 3)
+    return quiz.get_session(session.token)

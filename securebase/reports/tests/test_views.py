@@ -1,0 +1,203 @@
+"""Result page, PDF download, deletion and consent, through the real URLs."""
+
+import re
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from securebase.quiz import services as quiz
+from securebase.quiz.models import Answer
+from securebase.reports.models import ReportEmail
+from securebase.reports.pdf import render_pdf
+from securebase.reports.tasks import send_report_email
+from securebase.reports.tests.factories import finished_session, unfinished_session
+from securebase.reports.tests.pdf_tools import pdf_info
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_private(response):
+    assert "no-store" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+
+
+def test_result_page_shows_the_result_privately(client, session):
+    response = client.get(f"/results/{session.token}/")
+
+    assert response.status_code == 200
+    assert_private(response)
+    html = response.content.decode()
+    assert '<meta name="robots" content="noindex' in html
+    assert "Anxious" in html
+    assert "You are more anxious about closeness than" in html
+    assert 'role="img"' in html and '<title id="chart-title">' in html
+    assert "This is not a diagnosis." in html
+    assert "Where to find help" in html
+    assert "Oxytocin and your style" in html
+    assert not re.search(r"\sstyle=", html)  # the CSP blocks inline styles
+    assert html.count("csrfmiddlewaretoken") >= 1
+
+
+def test_unfinished_session_goes_back_to_its_question(client):
+    session = unfinished_session()
+    for url in (f"/results/{session.token}/", f"/results/{session.token}/report.pdf"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/quiz/s/{session.token}/"
+
+
+@pytest.mark.parametrize("suffix", ["", "report.pdf", "delete/"])
+def test_unknown_token_is_404(client, suffix):
+    response = client.get(f"/results/{'x' * 43}/{suffix}")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_pdf_download(client, session):
+    response = client.get(reverse("reports:pdf", args=[session.token]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="securebase-report.pdf"'
+    assert_private(response)
+    assert response.content.startswith(b"%PDF")
+    pages, text = pdf_info(response.content)
+    assert pages >= 2
+    assert "Anxious" in text
+    assert "not a diagnosis" in text
+    assert "Oxytocin and your style" in text
+    assert "References" in text
+
+
+@pytest.mark.parametrize("style", ["secure", "disorganized"])
+def test_pdf_names_each_style(style):
+    pages, text = pdf_info(render_pdf(finished_session(style)))
+    assert pages >= 2
+    assert {"secure": "Secure", "disorganized": "Disorganized"}[style] in text
+
+
+def test_email_form_queues_and_sends_then_forgets_the_address(client, session):
+    response = client.post(f"/results/{session.token}/email/", {"email": "reader@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/results/{session.token}/#email-report"
+    assert_private(response)
+    page = client.get(response["Location"]).content.decode()
+    assert "We are sending your report to that address." in page
+    assert "We delete the address as soon as it is sent." in page
+    row = ReportEmail.objects.get(session=session)
+    assert row.status == ReportEmail.Status.SENT
+    assert row.email == ""
+    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+    assert mail.outbox[0].attachments[0][0] == "securebase-report.pdf"
+
+
+def test_newsletter_only_when_ticked(client, session):
+    client.post(f"/results/{session.token}/email/", {"email": "one@example.org"})
+    assert len(mail.outbox) == 1
+
+    client.post(f"/results/{session.token}/email/", {"email": "two@example.org", "subscribe": "1"})
+    recipients = [m.to[0] for m in mail.outbox]
+    # The report, plus the newsletter's own confirmation mail (double opt-in).
+    assert recipients.count("two@example.org") == 2
+    assert ReportEmail.objects.get(subscribe=True).email == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "Please enter the email address"),
+        ("not-an-address", "Please enter an email address like"),
+        ("a@example.org\r\nBcc: b@example.org", "Please enter an email address like"),
+    ],
+)
+def test_bad_address_is_explained_and_kept(client, session, value, message):
+    response = client.post(f"/results/{session.token}/email/", {"email": value})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    if value:
+        assert 'value="' + value.split("\r")[0] in html
+    assert not ReportEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_report_mail_is_rate_limited_per_result(client, session):
+    url = f"/results/{session.token}/email/"
+    for n in range(3):
+        assert client.post(url, {"email": f"r{n}@example.org"}).status_code == 302
+    response = client.post(url, {"email": "r9@example.org"})
+
+    assert response.status_code == 429
+    assert "Please wait a moment" in response.content.decode()
+    assert ReportEmail.objects.count() == 3
+
+
+def test_report_mail_is_rate_limited_per_address(client):
+    for _ in range(3):
+        other = finished_session("secure")
+        response = client.post(f"/results/{other.token}/email/", {"email": "Same@Example.org"})
+        assert response.status_code == 302
+    other = finished_session("secure")
+    response = client.post(f"/results/{other.token}/email/", {"email": "same@example.org"})
+    assert response.status_code == 429
+
+
+def test_delete_asks_then_removes_everything_at_once(client, session):
+    token = session.token
+    queued = ReportEmail.objects.create(session=session, email="later@example.org")
+    client.get(f"/quiz/s/{token}/")  # the quiz remembers this browser's session
+    assert client.session.get("quiz_token") == token
+
+    confirm = client.get(f"/results/{token}/delete/")
+    assert confirm.status_code == 200
+    assert_private(confirm)
+    assert "Delete your answers?" in confirm.content.decode()
+
+    response = client.post(f"/results/{token}/delete/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your answers and result have been deleted" in html
+    assert token not in html
+    with pytest.raises(quiz.SessionNotFound):
+        quiz.get_session(token)
+    assert not Answer.objects.filter(session_id=session.pk).exists()
+    assert not ReportEmail.objects.filter(pk=queued.pk).exists()
+    assert "quiz_token" not in client.session
+    # The mail that was waiting is never sent.
+    assert send_report_email(queued.pk) == "nothing to send"
+    assert mail.outbox == []
+    assert client.get(f"/results/{token}/").status_code == 404
+    # Deleting again (back button, double click) still says it is done.
+    assert client.post(f"/results/{token}/delete/").status_code == 200
+
+
+def test_research_consent_can_be_withdrawn(client):
+    session = finished_session("secure", consent_research=True)
+    page = client.get(f"/results/{session.token}/").content.decode()
+    assert "Withdraw my research consent" in page
+
+    response = client.post(f"/results/{session.token}/consent/", follow=True)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Your research consent is withdrawn" in html
+    assert "Withdraw my research consent" not in html
+    assert quiz.get_session(session.token).consent_research is False
+
+
+def test_consent_withdrawal_needs_post_and_a_real_session(client, session):
+    assert client.get(f"/results/{session.token}/consent/").status_code == 405
+    assert client.post(f"/results/{'y' * 43}/consent/").status_code == 404
+
+
+def test_forms_are_csrf_protected(session):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    for path in ("email/", "delete/", "consent/"):
+        response = strict.post(f"/results/{session.token}/{path}", {"email": "a@example.org"})
+        assert response.status_code == 403
+    assert quiz.get_session(session.token)

@@ -1,0 +1,155 @@
+"""Result page, PDF download, report mail, deletion and consent withdrawal.
+
+Every response that shows or depends on someone's result goes through
+``private_response`` (no-store, noindex). Sessions and results come only from the quiz
+services; the wording and numbers come from :mod:`securebase.reports.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from securebase.core.privacy import private_response
+from securebase.core.views import rate_limited
+from securebase.quiz import services as quiz
+from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
+from securebase.reports.forms import ReportEmailForm
+from securebase.reports.pdf import render_pdf
+from securebase.reports.services import address_key, build_report_context, queue_report_email
+
+# A person may reasonably mail their report to themselves a couple of times; more than
+# that from one result, to one address or from one network is somebody else's script.
+EMAIL_RATE_PER_TOKEN = "3/h"
+EMAIL_RATE_PER_ADDRESS = "3/h"
+EMAIL_RATE_PER_IP = "20/h"
+
+EMAIL_QUEUED = (
+    "We are sending your report to that address. We delete the address as soon as it is sent."
+)
+CONSENT_WITHDRAWN = (
+    "Your research consent is withdrawn: your answers will not be used for research."
+)
+
+
+def _rate(name: str, default: str) -> str:
+    return str(getattr(settings, name, default))
+
+
+def _session_or_404(token: str) -> quiz.QuizSession:
+    try:
+        return quiz.get_session(token)
+    except quiz.SessionNotFound:
+        raise Http404("no such result") from None
+
+
+def _resume(token: str) -> HttpResponse:
+    """An unfinished quiz has no result yet: send the person back to their next question."""
+    return private_response(redirect("quiz:question", token=token))
+
+
+def _result_page(
+    request: HttpRequest, session: quiz.QuizSession, form: ReportEmailForm | None = None
+) -> HttpResponse:
+    try:
+        report = build_report_context(session)
+    except quiz.NotFinished:
+        return _resume(session.token)
+    context = {
+        "report": report,
+        "pdf": False,
+        "base_template": "base.html",
+        "email_form": form or ReportEmailForm(),
+    }
+    return private_response(render(request, "reports/report.html", context))
+
+
+@require_GET
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    return _result_page(request, _session_or_404(token))
+
+
+@require_GET
+def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    session = _session_or_404(token)
+    try:
+        pdf = render_pdf(session)
+    except quiz.NotFinished:
+        return _resume(token)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="securebase-report.pdf"'
+    return private_response(response)
+
+
+@require_POST
+def email_report(request: HttpRequest, token: str) -> HttpResponse:
+    session = _session_or_404(token)
+    if not session.is_completed:
+        return _resume(token)
+    if is_ratelimited(
+        request,
+        group="reports.email.ip",
+        key="ip",
+        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_IP", EMAIL_RATE_PER_IP),
+        increment=True,
+    ):
+        return private_response(rate_limited(request, None))
+    form = ReportEmailForm(request.POST)
+    if not form.is_valid():
+        return _result_page(request, session, form)
+    email = form.cleaned_data["email"]
+    # Both limits are counted on every valid request (no short-circuit), so trying
+    # another address does not reset the count for this result, and vice versa.
+    limited_token = is_ratelimited(
+        request,
+        group="reports.email.token",
+        key=lambda group, request: token,
+        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_TOKEN", EMAIL_RATE_PER_TOKEN),
+        increment=True,
+    )
+    limited_address = is_ratelimited(
+        request,
+        group="reports.email.address",
+        key=lambda group, request: address_key(email),
+        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_ADDRESS", EMAIL_RATE_PER_ADDRESS),
+        increment=True,
+    )
+    if limited_token or limited_address:
+        return private_response(rate_limited(request, None))
+    queue_report_email(session, email, subscribe=form.cleaned_data["subscribe"])
+    messages.success(request, EMAIL_QUEUED, extra_tags="email")
+    return private_response(redirect(reverse("reports:result", args=[token]) + "#email-report"))
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation; POST deletes at once and says so.
+
+    Deleting twice (a double click, the back button) shows the same confirmation instead
+    of an error: the outcome the person wanted is true either way.
+    """
+    if request.method == "GET":
+        session = _session_or_404(token)
+        return private_response(
+            render(request, "reports/delete_confirm.html", {"token": session.token})
+        )
+    quiz.delete_session(token)
+    # The browser's "resume this quiz" memory would point at nothing now.
+    if request.session.get(QUIZ_SESSION_KEY) == token:
+        del request.session[QUIZ_SESSION_KEY]
+    return private_response(render(request, "reports/deleted.html"))
+
+
+@require_POST
+def withdraw_consent(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        quiz.withdraw_consent(token)
+    except quiz.SessionNotFound:
+        raise Http404("no such result") from None
+    messages.success(request, CONSENT_WITHDRAWN, extra_tags="consent")
+    return private_response(redirect(reverse("reports:result", args=[token]) + "#your-data"))

@@ -1,0 +1,120 @@
+"""Production mode passes Django's deployment checklist and refuses unsafe configuration."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "SECUREBASE_DEBUG",
+            "SECUREBASE_TASKS_SYNC",
+            "DJANGO_SETTINGS_MODULE",
+            # set by tests/environment.py for the browser tests; never in deployment
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "DATABASE_URL",
+        }
+    }
+    env.update(
+        {
+            "SECUREBASE_PRODUCTION": "1",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "example.org",
+            "EMAIL_HOST": "smtp.example.org",
+            "SECUREBASE_VAR_DIR": str(var_dir),
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_reports_nothing_in_production(tmp_path: Path) -> None:
+    result = _manage(_production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNING" not in output and "?: (" not in output
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST"])
+def test_production_refuses_to_start_without(tmp_path: Path, missing: str) -> None:
+    env = _production_env(tmp_path)
+    env[missing] = ""
+    result = _manage(env, "check")
+    assert result.returncode != 0
+    assert f"{missing} must be set when SECUREBASE_PRODUCTION=1" in result.stderr
+    assert not (tmp_path / "dev-secret-key").exists()
+
+
+def test_production_settings_are_https_only(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SECURE_HSTS_SECONDS >= 31536000)"
+    )
+    env = _production_env(
+        tmp_path, SECUREBASE_DEBUG="1", DJANGO_SETTINGS_MODULE="securebase.settings"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+    ]
+
+
+def test_development_defaults_need_no_configuration(tmp_path: Path) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "SECUREBASE_PRODUCTION",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "EMAIL_HOST",
+            "ALLOWED_HOSTS",
+        }
+    }
+    env["SECUREBASE_VAR_DIR"] = str(tmp_path)
+    result = _manage(env, "check")
+    assert result.returncode == 0, result.stderr
+    key_file = tmp_path / "dev-secret-key"
+    assert key_file.exists()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert len(key_file.read_text().strip()) >= 50
