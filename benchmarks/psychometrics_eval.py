@@ -29,11 +29,11 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from securebase.psychometrics.adaptive import AdaptiveTest  # noqa: E402
-from securebase.psychometrics.bank import BANK_PATH, ItemBank  # noqa: E402
-from securebase.psychometrics.calibrate import calibrate_document  # noqa: E402
-from securebase.psychometrics.data import default_data_path, load_ecr_csv  # noqa: E402
-from securebase.psychometrics.scoring import scorer_for  # noqa: E402
+from securebase.psychometrics.adaptive import AdaptiveTest
+from securebase.psychometrics.bank import BANK_PATH, ItemBank
+from securebase.psychometrics.calibrate import calibrate_document
+from securebase.psychometrics.data import default_data_path, load_ecr_csv
+from securebase.psychometrics.scoring import scorer_for
 
 SEED = 20180301
 TRAIN_SHARE = 0.8
@@ -78,7 +78,9 @@ def summarize(
     }
 
 
-def fixed_form(bank: ItemBank, responses: IntArray, items: Sequence[int]) -> tuple[FloatArray, list[str]]:
+def fixed_form(
+    bank: ItemBank, responses: IntArray, items: Sequence[int]
+) -> tuple[FloatArray, list[str]]:
     """EAPs and most probable styles when only ``items`` are answered."""
     scorer = scorer_for(bank)
     masked = np.zeros_like(responses)
@@ -122,7 +124,10 @@ def progress_quality(traces: Sequence[Sequence[float]]) -> dict[str, float]:
             steps += 1
             if k < total - 1:
                 errors.append(abs(value - (k + 1) / total))
-    return {"share_of_decreases": drops / steps, "mean_abs_error": float(np.mean(errors)) if errors else 0.0}
+    return {
+        "share_of_decreases": drops / steps,
+        "mean_abs_error": float(np.mean(errors)) if errors else 0.0,
+    }
 
 
 def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -157,7 +162,11 @@ def run_grid(bank: ItemBank, responses: IntArray) -> list[dict[str, Any]]:
         lengths, eap, styles, _ = simulate_cat(bank, responses, settings)
         row = summarize(json.dumps(settings), lengths, eap, styles, full_eap, full_styles)
         rows.append(row)
-        print(format_table([row]).splitlines()[-1], f"({time.perf_counter() - start:.0f} s)", flush=True)
+        print(
+            format_table([row]).splitlines()[-1],
+            f"({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
     return rows
 
 
@@ -182,7 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     responses = data.responses.astype(np.int64)
     complete = (responses > 0).all(axis=1)
     held_out = responses[test[complete[test]]]
-    print(f"fitted on {len(train):,} respondents; testing on {len(held_out):,} complete held-out patterns")
+    print(
+        f"fitted on {len(train):,} respondents; testing on {len(held_out):,} complete held-out patterns"
+    )
     print(f"cuts: {bank.cuts}")
 
     if args.grid:
@@ -193,14 +204,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     full_eap, full_styles = reference(bank, held_out)
     n = len(held_out)
-    rows = [summarize("full ECR (36 items)", [36] * n, full_eap, full_styles, full_eap, full_styles)]
+    rows = [
+        summarize("full ECR (36 items)", [36] * n, full_eap, full_styles, full_eap, full_styles)
+    ]
     short_eap, short_styles = fixed_form(bank, held_out, ECR_S)
-    rows.append(summarize("ECR-S (12 items, EAP)", [12] * n, short_eap, short_styles, full_eap, full_styles))
+    rows.append(
+        summarize("ECR-S (12 items, EAP)", [12] * n, short_eap, short_styles, full_eap, full_styles)
+    )
     defaults = AdaptiveTest(bank=bank).get_params()
     start = time.perf_counter()
     lengths, cat_eap, cat_styles, traces = simulate_cat(bank, held_out, defaults)
     elapsed = time.perf_counter() - start
-    rows.append(summarize("adaptive (defaults)", lengths, cat_eap, cat_styles, full_eap, full_styles))
+    rows.append(
+        summarize("adaptive (defaults)", lengths, cat_eap, cat_styles, full_eap, full_styles)
+    )
     print(f"\nAdaptiveTest defaults: {defaults} ({elapsed:.0f} s for {n:,} simulated sessions)")
     print(format_table(rows))
     histogram = np.bincount(lengths, minlength=defaults["max_items"] + 1)

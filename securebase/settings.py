@@ -267,7 +267,7 @@ LOGGING = {
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "securebase.core.logging.OperatorEmailHandler",
             "level": "ERROR",
             "filters": ["redact"],
             "include_html": False,

@@ -37,7 +37,7 @@ GROUP_LABELS: dict[str, str] = {
     "anxious": "Anxious",
     "avoidant": "Avoidant",
     "disorganized": "Disorganized",
-    "insecure": "Insecure attachment in general",
+    "insecure": "Insecure (in general)",
     "mothers": "Mothers",
     "fathers": "Fathers",
     "parents": "Parents",
@@ -48,9 +48,9 @@ GROUP_LABELS: dict[str, str] = {
 
 # Plain words for the enumerations, shown next to every claim.
 DIRECTION_WORDS: dict[str, str] = {
-    "positive": "Goes along with more of the outcome described",
-    "negative": "Goes along with less of the outcome described",
-    "mixed": "Results point in different directions",
+    "positive": "Positive: more of one goes with more of the other",
+    "negative": "Negative: more of one goes with less of the other",
+    "mixed": "Mixed: findings point in different directions",
     "depends": "Depends on the person or the situation",
 }
 
@@ -164,10 +164,6 @@ class Claim:
     @property
     def study_type_words(self) -> str:
         return STUDY_TYPE_WORDS.get(self.study_type, self.study_type)
-
-    @property
-    def strength_words(self) -> str:
-        return STRENGTH_WORDS.get(self.strength, self.strength)
 
     @property
     def concern_labels(self) -> list[str]:

@@ -141,7 +141,9 @@ def _entries(value: Any, name: str, problems: list[str]) -> list[Any]:
 def _load_references(value: Any, problems: list[str]) -> dict[str, Reference]:
     references: dict[str, Reference] = {}
     for position, entry in enumerate(_entries(value, "references", problems), start=1):
-        fields = _Fields(entry, f"{EVIDENCE_FILE} reference #{position}", REFERENCE_FIELDS, problems)
+        fields = _Fields(
+            entry, f"{EVIDENCE_FILE} reference #{position}", REFERENCE_FIELDS, problems
+        )
         ref_id = fields.text("id")
         if ref_id:
             fields.where = f"{EVIDENCE_FILE} reference '{ref_id}'"
@@ -171,9 +173,7 @@ def _normalise_doi(doi: str) -> str | None:
     return doi.strip() or None
 
 
-def _load_claims(
-    value: Any, references: dict[str, Reference], problems: list[str]
-) -> list[Claim]:
+def _load_claims(value: Any, references: dict[str, Reference], problems: list[str]) -> list[Claim]:
     claims: list[Claim] = []
     for position, entry in enumerate(_entries(value, "claims", problems), start=1):
         fields = _Fields(entry, f"{EVIDENCE_FILE} claim #{position}", CLAIM_FIELDS, problems)

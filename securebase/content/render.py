@@ -21,7 +21,8 @@ from markdown_it.token import Token
 
 from securebase.content.entities import Heading, Rendered
 
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# Words, counting "don't" and "well-known" (straight or curly apostrophe) as one.
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 
 
 def _parser() -> MarkdownIt:

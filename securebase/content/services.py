@@ -53,6 +53,15 @@ class EvidencePage:
     def concerns_label(self) -> str:
         return GROUP_LABELS.get(self.concerns, "")
 
+    @property
+    def concerns_phrase(self) -> str:
+        """The active filter as words that fit "findings that bear on ..."."""
+        if self.concerns in STYLES:
+            return f"{self.concerns} attachment"
+        if self.concerns == "insecure":
+            return "insecure attachment in general"
+        return self.concerns
+
 
 def evidence_page(library: Library, concerns: str) -> EvidencePage:
     """The evidence library, optionally narrowed to one style or group of people.

@@ -144,6 +144,10 @@ def check_articles(library: Library) -> list[str]:
         ]
         if article.slug in article.related_slugs:
             problems.append(f"{where} lists itself as related")
+        if not article.claim_ids:
+            # Every article has to show where its facts come from (issue: "each article
+            # and style page links claims to their entries").
+            problems.append(f"{where} links no evidence claims")
     return problems
 
 

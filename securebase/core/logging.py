@@ -10,7 +10,9 @@ import traceback
 from types import TracebackType
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.log import AdminEmailHandler
 from django.views.debug import SafeExceptionReporterFilter
 
 EMAIL_RE = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+")
@@ -109,3 +111,25 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_safe_cookies(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+
+class OperatorEmailHandler(AdminEmailHandler):
+    """Mail operators the redacted log line only, not Django's technical error report.
+
+    The stock report lists request data, every setting and the traceback; even filtered,
+    that is far more than an operator needs to know that something broke and where.
+    The line (already passed through :class:`RedactFilter`) names the exception type
+    and code location; the details are in the server log next to it.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not settings.ADMINS:
+            return
+        line = self.format(record)
+        subject = self.format_subject(f"{record.levelname}: {record.getMessage()}")
+        body = (
+            f"{line}\n\n"
+            "securebase sends no request data, values or tracebacks by mail. "
+            "The server log has the same line with its time.\n"
+        )
+        self.send_mail(subject, body, fail_silently=True)

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 
 # Characters that have a meaning in mail headers or separate several addresses. An
 # address containing them is either a typo or an attempt to add recipients/headers.
-HEADER_CHARACTERS = frozenset("\r\n\x00,;<>\"'\\")
+HEADER_CHARACTERS = frozenset('\r\n\x00,;<>"\\')
 MAX_LENGTH = 254
 
 _validate = EmailValidator()
@@ -37,7 +37,7 @@ def normalise_email(raw: str) -> str:
     if any(ch in HEADER_CHARACTERS or ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise InvalidEmail(
             "An email address cannot contain line breaks, spaces or the characters "
-            ", ; < > \" ' \\. Please enter a single address like name@example.org."
+            ', ; < > " \\. Please enter a single address like name@example.org.'
         )
     if any(ch.isspace() for ch in value):
         raise InvalidEmail("An email address cannot contain spaces.")

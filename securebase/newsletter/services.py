@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from securebase.newsletter import mail
+from securebase.newsletter import mail, schedules
 from securebase.newsletter.addresses import InvalidEmail, address_hash, normalise_email
 from securebase.newsletter.failures import classify
 from securebase.newsletter.models import Delivery, Issue, Subscriber, Suppression, new_secret
@@ -44,6 +44,8 @@ __all__ = ["InvalidEmail", "request_subscription"]
 ADDRESS_REQUESTS_PER_HOUR = 3
 # Unconfirmed addresses are deleted once every link sent to them has expired.
 UNCONFIRMED_RETENTION = timedelta(seconds=CONFIRM_MAX_AGE_SECONDS)
+# When a send's first run should have long finished or died (see sending.STALE_AFTER).
+WATCHDOG_DELAY = timedelta(minutes=6)
 
 
 class AlreadyStarted(Exception):
@@ -243,7 +245,9 @@ def start_sending(issue_id: int) -> int:
         issue.send_started_at = timezone.now()
         issue.save(update_fields=["status", "send_started_at", "updated_at"])
         count = Delivery.objects.filter(issue=issue).count()
-    async_task("securebase.newsletter.tasks.send_issue", issue.pk)
+        # If the queued task is lost with its worker, the scheduler still starts a run.
+        schedules.wake_at(issue.pk, timezone.now() + WATCHDOG_DELAY)
+    async_task(schedules.SEND_ISSUE, issue.pk)
     return count
 
 
@@ -257,5 +261,5 @@ def retry_unknown(delivery_ids: list[int]) -> int:
         count = rows.update(status=Delivery.Status.PENDING, next_attempt_at=None)
         Issue.objects.filter(pk__in=issue_ids).update(status=Issue.Status.SENDING)
     for issue_id in issue_ids:
-        async_task("securebase.newsletter.tasks.send_issue", issue_id)
+        async_task(schedules.SEND_ISSUE, issue_id)
     return count

@@ -6,16 +6,15 @@ left, an issue may already be finished, another worker may be sending the same i
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
-from django_q.models import Schedule
 from django_q.tasks import async_task
 
-from securebase.newsletter import sending, services
+from securebase.newsletter import schedules, sending, services
+from securebase.newsletter.schedules import SEND_ISSUE, schedule_name
 
-SEND_ISSUE = "securebase.newsletter.tasks.send_issue"
+__all__ = ["purge_unconfirmed", "schedule_name", "send_confirmation", "send_issue"]
 
 
 def send_confirmation(subscriber_id: int) -> str:
@@ -36,34 +35,13 @@ def send_issue(issue_id: int) -> str:
     schedule is moved to when the next retry is due, or removed when the issue is done.
     """
     services.purge_unconfirmed()
-    _wake_at(issue_id, timezone.now() + sending.STALE_AFTER + timedelta(seconds=30))
+    schedules.wake_at(issue_id, timezone.now() + sending.STALE_AFTER + timedelta(seconds=30))
     report = sending.deliver(issue_id)
     if report is None or report.finished:
-        _cancel_wake(issue_id)
+        schedules.cancel(issue_id)
         return "done" if report else "not sending"
     if report.more_due_now:
         async_task(SEND_ISSUE, issue_id)
     elif report.next_wake is not None:
-        _wake_at(issue_id, report.next_wake)
+        schedules.wake_at(issue_id, report.next_wake)
     return f"handled {report.handled}, more to do"
-
-
-def schedule_name(issue_id: int) -> str:
-    return f"newsletter-issue-{issue_id}"
-
-
-def _wake_at(issue_id: int, when: datetime) -> None:
-    """Keep exactly one pending ONCE schedule per issue (replace, never pile up)."""
-    with transaction.atomic():
-        Schedule.objects.filter(name=schedule_name(issue_id)).delete()
-        Schedule.objects.create(
-            name=schedule_name(issue_id),
-            func=SEND_ISSUE,
-            args=repr(issue_id),
-            schedule_type=Schedule.ONCE,
-            next_run=when,
-        )
-
-
-def _cancel_wake(issue_id: int) -> None:
-    Schedule.objects.filter(name=schedule_name(issue_id)).delete()

@@ -38,7 +38,12 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             services.request_subscription(form.cleaned_data["email"])
             return redirect("newsletter:check_inbox")
-        response = render(request, "newsletter/subscribe.html", {"form": form}, status=400)
+        response = render(
+            request,
+            "newsletter/subscribe.html",
+            {"form": form, "valid_days": VALID_DAYS},
+            status=400,
+        )
         return private_response(response)
     return render(
         request, "newsletter/subscribe.html", {"form": SubscribeForm(), "valid_days": VALID_DAYS}

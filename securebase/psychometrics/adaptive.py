@@ -65,7 +65,10 @@ class AdaptiveTest:
         self.style_weight = float(style_weight)
         self._answers: dict[int, int] = {}
         self._cut_vector = np.array([self._scorer.cuts[d] for d in DIMENSIONS])
-        self._state_cache: tuple[tuple[tuple[int, int], ...], FloatArray, FloatArray, FloatArray, FloatArray] | None = None
+        self._state_cache: (
+            tuple[tuple[tuple[int, int], ...], FloatArray, FloatArray, FloatArray, FloatArray]
+            | None
+        ) = None
 
     # -- settings and state ------------------------------------------------------------------
 
@@ -231,10 +234,15 @@ class AdaptiveTest:
                 spread = float(_remaining_sd(np.array(current), np.array(left)))
                 if spread <= self.se_target and distance >= z * spread:
                     break
-                current, left, needed = 1.0 / (1.0 / current + information), left - information, needed + 1
+                current, left, needed = (
+                    1.0 / (1.0 / current + information),
+                    left - information,
+                    needed + 1,
+                )
             remaining += needed
         remaining = min(max(remaining, self.min_items - n, 1), self.max_items - n)
         return n / (n + remaining)
+
 
 def _remaining_sd(variance: FloatArray, remaining_information: FloatArray) -> FloatArray:
     """SD of the full-form EAP around the current EAP (how far answering the rest may move it).

@@ -65,7 +65,12 @@ class ItemBank:
                 dimension=str(entry["dimension"]),
                 reverse=bool(entry["reverse"]),
                 a=float(entry["a"]),
-                b=(float(entry["b"][0]), float(entry["b"][1]), float(entry["b"][2]), float(entry["b"][3])),
+                b=(
+                    float(entry["b"][0]),
+                    float(entry["b"][1]),
+                    float(entry["b"][2]),
+                    float(entry["b"][3]),
+                ),
             )
             for entry in sorted(document["items"], key=lambda entry: int(entry["number"]))
         )

@@ -50,7 +50,9 @@ def _round(value: float, decimals: int = STAT_DECIMALS) -> float:
     return round(float(value), decimals) + 0.0
 
 
-def _rounded_list(values: Sequence[float] | NDArray[np.float64], decimals: int = STAT_DECIMALS) -> list[float]:
+def _rounded_list(
+    values: Sequence[float] | NDArray[np.float64], decimals: int = STAT_DECIMALS
+) -> list[float]:
     return [_round(value, decimals) for value in np.asarray(values, dtype=np.float64).ravel()]
 
 
@@ -62,7 +64,12 @@ def _items_from_document(entries: Sequence[Mapping[str, Any]]) -> list[Item]:
             dimension=str(entry["dimension"]),
             reverse=bool(entry["reverse"]),
             a=float(entry["a"]),
-            b=(float(entry["b"][0]), float(entry["b"][1]), float(entry["b"][2]), float(entry["b"][3])),
+            b=(
+                float(entry["b"][0]),
+                float(entry["b"][1]),
+                float(entry["b"][2]),
+                float(entry["b"][3]),
+            ),
         )
         for entry in entries
     ]
@@ -115,7 +122,9 @@ def _population(eap: NDArray[np.float64], styles: Sequence[str]) -> dict[str, An
     }
 
 
-def _classical_agreement(responses: NDArray[np.int8], items: Sequence[Item], styles: Sequence[str]) -> float:
+def _classical_agreement(
+    responses: NDArray[np.int8], items: Sequence[Item], styles: Sequence[str]
+) -> float:
     """Share of complete patterns where the EAP style equals the keyed-mean >= 3 style."""
     complete = (responses > 0).all(axis=1)
     reverse = np.array([item.reverse for item in items])
@@ -123,7 +132,9 @@ def _classical_agreement(responses: NDArray[np.int8], items: Sequence[Item], sty
     dims = np.array([item.dimension for item in items])
     anxiety_high = keyed[:, dims == "anxiety"].mean(axis=1) >= 3
     avoidance_high = keyed[:, dims == "avoidance"].mean(axis=1) >= 3
-    classical = [style_of(bool(x), bool(y)) for x, y in zip(anxiety_high, avoidance_high, strict=True)]
+    classical = [
+        style_of(bool(x), bool(y)) for x, y in zip(anxiety_high, avoidance_high, strict=True)
+    ]
     agree = [c == s for c, s, ok in zip(classical, styles, complete, strict=True) if ok]
     return float(np.mean(agree))
 
@@ -219,7 +230,9 @@ def dumps_bank(document: Mapping[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m securebase.psychometrics.calibrate``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=default_data_path(), help="ecr-calibration.csv")
+    parser.add_argument(
+        "--data", type=Path, default=default_data_path(), help="ecr-calibration.csv"
+    )
     parser.add_argument("--bank", type=Path, default=BANK_PATH, help="bank file to read")
     parser.add_argument("--output", type=Path, default=None, help="file to write (default: --bank)")
     args = parser.parse_args(argv)
@@ -231,8 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     output: Path = args.output or args.bank
     output.write_text(dumps_bank(document), encoding="utf-8")
     calibration = document["calibration"]
-    print(f"wrote {output}: n={calibration['n_respondents']:,}, cuts={document['cuts']['anxiety']:.4f} "
-          f"(anxiety) {document['cuts']['avoidance']:.4f} (avoidance)")
+    print(
+        f"wrote {output}: n={calibration['n_respondents']:,}, cuts={document['cuts']['anxiety']:.4f} "
+        f"(anxiety) {document['cuts']['avoidance']:.4f} (avoidance)"
+    )
     for dimension, stats in calibration["dimensions"].items():
         print(
             f"  {dimension}: {stats['iterations']} EM cycles, converged={stats['converged']}, "

@@ -28,7 +28,9 @@ DEFAULT_NODES = 49
 DEFAULT_BOUND = 6.0
 
 
-def quadrature(n_nodes: int = DEFAULT_NODES, bound: float = DEFAULT_BOUND) -> tuple[FloatArray, FloatArray]:
+def quadrature(
+    n_nodes: int = DEFAULT_NODES, bound: float = DEFAULT_BOUND
+) -> tuple[FloatArray, FloatArray]:
     """Equally spaced nodes on ``[-bound, bound]`` with normalised N(0, 1) weights."""
     nodes = np.linspace(-bound, bound, n_nodes)
     weights = np.exp(-0.5 * nodes**2)

@@ -80,7 +80,12 @@ class NormTable:
 
     @classmethod
     def from_quantiles(
-        cls, key: str, label: str, n: int, percents: Sequence[float], quantiles: Mapping[str, Sequence[float]]
+        cls,
+        key: str,
+        label: str,
+        n: int,
+        percents: Sequence[float],
+        quantiles: Mapping[str, Sequence[float]],
     ) -> NormTable:
         """Build the lookup knots, merging tied quantiles into their mean percent."""
         knots: dict[str, tuple[FloatArray, FloatArray]] = {}
@@ -124,7 +129,9 @@ class NormSet:
         """Load the "norms" section of the bank file."""
         percents = document["percents"]
         tables = {
-            key: NormTable.from_quantiles(key, group["label"], group["n"], percents, group["quantiles"])
+            key: NormTable.from_quantiles(
+                key, group["label"], group["n"], percents, group["quantiles"]
+            )
             for key, group in document["groups"].items()
         }
         return cls(tables)
@@ -163,5 +170,9 @@ def build_norms(
                 for dimension in DIMENSIONS
             }
             key = group_key(gender_choice, band_choice)
-            groups[key] = {"label": group_label(gender_choice, band_choice, n), "n": n, "quantiles": quantiles}
+            groups[key] = {
+                "label": group_label(gender_choice, band_choice, n),
+                "n": n,
+                "quantiles": quantiles,
+            }
     return {"min_group_size": min_group_size, "percents": list(PERCENTS), "groups": groups}

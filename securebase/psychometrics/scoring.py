@@ -44,7 +44,9 @@ def validate_answer(item: object, value: object, n_items: int = 36) -> tuple[int
 def validate_answers(answers: Mapping[Any, Any], n_items: int = 36) -> dict[int, int]:
     """Validate a mapping of item number -> clicked answer (see :func:`validate_answer`)."""
     if not isinstance(answers, Mapping):
-        raise TypeError(f"answers must be a mapping of item number to answer, got {type(answers).__name__}")
+        raise TypeError(
+            f"answers must be a mapping of item number to answer, got {type(answers).__name__}"
+        )
     return dict(validate_answer(item, value, n_items) for item, value in answers.items())
 
 
@@ -123,7 +125,10 @@ class Scorer:
         #: ``posterior @ above_cut[d]`` is P(theta > cut): each grid point stands for a cell of
         #: width GRID_STEP and the cell containing the cut is split proportionally.
         self.above_cut = np.array(
-            [np.clip((GRID + GRID_STEP / 2 - self.cuts[d]) / GRID_STEP, 0.0, 1.0) for d in DIMENSIONS]
+            [
+                np.clip((GRID + GRID_STEP / 2 - self.cuts[d]) / GRID_STEP, 0.0, 1.0)
+                for d in DIMENSIONS
+            ]
         )
 
     def posteriors(self, answers: Mapping[int, int]) -> FloatArray:
@@ -227,4 +232,12 @@ def score(
     return scorer.result(validate_answers(answers, scorer.n_items), bank.norms.select(gender, age))
 
 
-__all__ = ["STYLES", "DimensionScore", "Result", "Scorer", "score", "scorer_for", "validate_answers"]
+__all__ = [
+    "STYLES",
+    "DimensionScore",
+    "Result",
+    "Scorer",
+    "score",
+    "scorer_for",
+    "validate_answers",
+]

@@ -192,7 +192,7 @@ def build_chart(result: Result, style_name: str) -> Chart:
         f"Your answers place you in the {style_name.lower()} area of the chart. "
         f"Across, on avoidance, you are {standing(avoidance.percentile)}; "
         f"up, on anxiety, you are {standing(anxiety.percentile)}. "
-        "The outlined box around your dot shows the uncertainty: your true position very "
+        "The dashed box around your dot shows the uncertainty: your true position very "
         "likely lies inside it. The grey squares show where the "
         f"{bank.n_respondents:,} people in the research sample fall; darker means more "
         "people, and most are near the middle."

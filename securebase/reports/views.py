@@ -25,9 +25,12 @@ from securebase.reports.services import address_key, build_report_context, queue
 
 # A person may reasonably mail their report to themselves a couple of times; more than
 # that from one result, to one address or from one network is somebody else's script.
-EMAIL_RATE_PER_TOKEN = "3/h"
+EMAIL_RATE_PER_RESULT = "3/h"
 EMAIL_RATE_PER_ADDRESS = "3/h"
 EMAIL_RATE_PER_IP = "20/h"
+# A PDF costs about 0.4 s of CPU; nobody needs their own report more often than this.
+PDF_RATE_PER_RESULT = "20/h"
+PDF_RATE_PER_IP = "60/h"
 
 EMAIL_QUEUED = (
     "We are sending your report to that address. We delete the address as soon as it is sent."
@@ -77,6 +80,22 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
+    limited_token = is_ratelimited(
+        request,
+        group="reports.pdf.token",
+        key=lambda group, request: token,
+        rate=_rate("SECUREBASE_REPORT_PDF_RATE_PER_RESULT", PDF_RATE_PER_RESULT),
+        increment=True,
+    )
+    limited_ip = is_ratelimited(
+        request,
+        group="reports.pdf.ip",
+        key="ip",
+        rate=_rate("SECUREBASE_REPORT_PDF_RATE_PER_IP", PDF_RATE_PER_IP),
+        increment=True,
+    )
+    if limited_token or limited_ip:
+        return private_response(rate_limited(request, None))
     try:
         pdf = render_pdf(session)
     except quiz.NotFinished:
@@ -109,7 +128,7 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
         request,
         group="reports.email.token",
         key=lambda group, request: token,
-        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_TOKEN", EMAIL_RATE_PER_TOKEN),
+        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_RESULT", EMAIL_RATE_PER_RESULT),
         increment=True,
     )
     limited_address = is_ratelimited(

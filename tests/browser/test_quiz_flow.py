@@ -25,6 +25,14 @@ def start(page: Page, form_label: str | None = None) -> None:
     page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Start the quiz").click()
     expect(page).to_have_url(re.compile(r"/quiz/s/[A-Za-z0-9_-]{43}/$"))
+    page.wait_for_load_state()  # keys.js is bound once the page has loaded
+
+
+def wait_until_idle(page: Page) -> None:
+    """Wait until htmx has finished swapping and settling the new question."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
 
 
 def statement(page: Page) -> str:
@@ -93,6 +101,7 @@ def test_full_test_by_keyboard_only(page: Page) -> None:
         if number < 36:
             expect(page.locator("#progress-label")).to_have_text(f"Question {number + 1} of 36")
             expect(page.locator("#statement")).to_be_focused()
+            wait_until_idle(page)
     expect(page).to_have_url(RESULT_URL)
     expect(page.locator("h1")).to_contain_text("Your attachment style is most likely")
 

@@ -32,7 +32,8 @@ def edit_evidence(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
 
 def write_article(root: Path, name: str, body: str, **front: Any) -> None:
     """Add ``articles/<name>.md``; ``front`` overrides the default front matter."""
-    meta = {"title": name.title(), "slug": name, "summary": "S.", "order": 9, "claims": []}
+    meta = {"title": name.title(), "slug": name, "summary": "S.", "order": 9}
+    meta["claims"] = ["about-couples"]
     meta.update(front)
     text = "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n" + body
     (root / "articles" / f"{name}.md").write_text(text, encoding="utf-8")

@@ -86,7 +86,7 @@ def test_evidence_for_a_group_of_people(fixture_library) -> None:
 def test_reference_citation_in_apa_style(fixture_library) -> None:
     refs = fixture_library.references
     assert refs["alder2001"].citation == (
-        "Alder, A. B. (2001). A single-author paper. Journal of Fixtures, 1(2), 3–4. "
+        "Alder, A. B. (2001). A single-author paper. Journal of Fixtures, 1(2), 3\u20134. "
         "https://doi.org/10.1000/fixture.1"
     )
     # No issue, no DOI, and a title that already ends with punctuation.
@@ -122,7 +122,9 @@ def test_invalid_front_matter_names_the_file(library_dir: Path) -> None:
 def test_yaml_is_parsed_safely(library_dir: Path) -> None:
     write_article(library_dir, "gamma", "Body")
     path = library_dir / "articles" / "gamma.md"
-    path.write_text(path.read_text().replace("title: Gamma", "title: !!python/object/apply:os.system ['true']"))
+    path.write_text(
+        path.read_text().replace("title: Gamma", "title: !!python/object/apply:os.system ['true']")
+    )
     with pytest.raises(ContentError, match="invalid front matter"):
         load_library(library_dir)
 

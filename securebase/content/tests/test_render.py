@@ -17,7 +17,10 @@ def test_html_block_is_escaped() -> None:
 
 
 def test_javascript_links_are_not_rendered_as_links() -> None:
-    text = "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) <javascript:alert(1)> [c](data:text/html,x)"
+    text = (
+        "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) <javascript:alert(1)> "
+        "[c](data:text/html,x)"
+    )
     rendered = render_markdown(text)
     assert "<a" not in rendered.html
     assert "href" not in rendered.html
@@ -25,7 +28,9 @@ def test_javascript_links_are_not_rendered_as_links() -> None:
 
 
 def test_headings_get_unique_ids_for_anchors() -> None:
-    rendered = render_markdown("## The *real* story\n\ntext\n\n## The real story\n\n### Ünïcode & more\n")
+    rendered = render_markdown(
+        "## The *real* story\n\ntext\n\n## The real story\n\n### Ünïcode & more\n"
+    )
     ids = [heading.id for heading in rendered.headings]
     assert ids == ["the-real-story", "the-real-story-2", "unicode-more"]
     assert '<h2 id="the-real-story">The <em>real</em> story</h2>' in rendered.html

@@ -144,8 +144,14 @@ def test_working_links_of_every_kind_pass(library_dir: Path) -> None:
         "[e](/evidence/) [f](/evidence/?concerns=anxious#claims) [a](/articles/beta/#second-part) "
         "[s](/styles/disorganized/) [h](/help/) [in-page](#here) [out](https://example.org/) "
         "[mail](mailto:someone@example.org)",
+        claims=["about-couples"],
     )
     assert problems_in(library_dir) == []
+
+
+def test_article_without_evidence_claims_is_detected(library_dir: Path) -> None:
+    write_article(library_dir, "gamma", "Theory only, no [evidence](/evidence/).", claims=[])
+    assert problems_in(library_dir) == ["article 'gamma' links no evidence claims"]
 
 
 def test_broken_link_in_a_style_page_is_detected(library_dir: Path) -> None:

@@ -95,7 +95,7 @@ def test_evidence_page_has_an_anchor_for_every_claim_and_reference(client, libra
 
 def test_evidence_filter_by_style_works_without_javascript(client, library):
     body = page(client, "/evidence/?concerns=anxious")
-    shown = {match for match in re.findall(r'<article class="card claim" id="claim-([^"]+)"', body)}
+    shown = set(re.findall(r'<article class="card claim" id="claim-([^"]+)"', body))
     expected = {claim.id for claim in library.claims_for_style("anxious")}
     assert shown == expected
     assert shown != {claim.id for claim in library.claims}

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from typing import Any
 
 import pytest
 from django.test import RequestFactory
@@ -87,3 +88,20 @@ def test_exception_reporter_hides_post_locals_cookies_and_urls(settings: object)
     safe = reporter.get_safe_settings()
     assert safe["DATABASE_URL"] == reporter.cleansed_substitute
     assert safe["SECRET_KEY"] == reporter.cleansed_substitute
+
+
+def test_operator_mail_carries_the_redacted_line_only(settings: Any, mailoutbox: list[Any]) -> None:
+    settings.ADMINS = [("Operators", "ops@example.net")]
+    logger = logging.getLogger("django.request")
+    try:
+        raise KeyError("marker-mail-9@example.org")
+    except KeyError:
+        logger.error("Internal Server Error: %s", f"/results/{TOKEN}/email/", exc_info=True)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["ops@example.net"]
+    text = mail.subject + mail.body
+    assert "Internal Server Error: /results/[token]/email/" in text
+    assert "KeyError" in text
+    for leak in ("marker-mail-9", TOKEN, "Traceback", "SECRET_KEY", "DATABASE_URL"):
+        assert leak not in text

@@ -192,3 +192,8 @@ def test_confirmation_mail_is_readable(client: Client, mail_via_smtp) -> None:
     assert "works once and for 3 days" in text
     assert "This is not a diagnosis" in text
     assert link_in(message, "unsubscribe")
+
+
+def test_apostrophes_and_plus_addresses_are_welcome(client: Client) -> None:
+    assert subscribe(client, "O'Brien+tips@Example.org").status_code == 302
+    assert Subscriber.objects.get().email == "o'brien+tips@example.org"

@@ -93,7 +93,9 @@ def test_answers_is_a_copy() -> None:
     assert test.answers == {1: 1}
 
 
-@pytest.mark.parametrize(("item", "value"), [(0, 1), (37, 1), (5, 0), (5, 6), (5, 2.0), ("5", 2), (5, True)])
+@pytest.mark.parametrize(
+    ("item", "value"), [(0, 1), (37, 1), (5, 0), (5, 6), (5, 2.0), ("5", 2), (5, True)]
+)
 def test_answer_validation_names_the_item(item: object, value: object) -> None:
     test = AdaptiveTest()
     with pytest.raises(ValueError, match=f"item {item!r}"):

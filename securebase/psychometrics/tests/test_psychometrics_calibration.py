@@ -35,7 +35,9 @@ def test_em_recovers_known_parameters_with_missing_answers() -> None:
     assert np.max(np.abs(fit.b - b)) < 0.35
     assert np.all(np.diff(fit.b, axis=1) > 0)
     assert 0.8 < fit.marginal_reliability < 1.0
-    assert np.allclose(fit.expected_category_proportions(), fit.observed_category_proportions(), atol=0.03)
+    assert np.allclose(
+        fit.expected_category_proportions(), fit.observed_category_proportions(), atol=0.03
+    )
 
 
 def test_em_is_deterministic_and_warm_start_is_a_fixed_point() -> None:
@@ -90,8 +92,12 @@ def test_committed_bank_file() -> None:
     bank = item_bank()
     assert bank is item_bank() and load_bank().items == bank.items
     assert [item.number for item in bank.items] == list(range(1, 37))
-    assert all(item.dimension == ("avoidance" if item.number % 2 else "anxiety") for item in bank.items)
-    assert bank.item(7).text == "I get uncomfortable when a romantic partner wants to be very close."
+    assert all(
+        item.dimension == ("avoidance" if item.number % 2 else "anxiety") for item in bank.items
+    )
+    assert (
+        bank.item(7).text == "I get uncomfortable when a romantic partner wants to be very close."
+    )
     with pytest.raises(KeyError):
         bank.item(37)
     assert bank.response_labels == (
@@ -115,4 +121,6 @@ def test_committed_bank_file() -> None:
     assert sum(population["style_shares"].values()) == pytest.approx(1.0, abs=1e-3)
     population["counts"].clear()
     assert len(bank.population["counts"]) == 24  # handed-out sections are copies
-    assert BANK_PATH.read_text(encoding="utf-8") == dumps_bank(json.loads(BANK_PATH.read_text("utf-8")))
+    assert BANK_PATH.read_text(encoding="utf-8") == dumps_bank(
+        json.loads(BANK_PATH.read_text("utf-8"))
+    )

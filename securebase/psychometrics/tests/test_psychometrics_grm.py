@@ -30,7 +30,9 @@ def test_category_probabilities_are_a_distribution(a: float, b: np.ndarray, thet
     p = category_probabilities(np.array([theta]), np.array([a]), b[None, :])[0, :, 0]
     assert np.all(p > 0) and np.all(p < 1)
     assert abs(p.sum() - 1.0) < 1e-12
-    assert np.all(np.isfinite(log_category_probabilities(np.array([theta]), np.array([a]), b[None, :])))
+    assert np.all(
+        np.isfinite(log_category_probabilities(np.array([theta]), np.array([a]), b[None, :]))
+    )
 
 
 @given(a=discrimination, b=thresholds(), theta=st.floats(-4.0, 4.0))

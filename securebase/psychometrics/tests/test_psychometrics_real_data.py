@@ -51,7 +51,9 @@ def test_tcc_cut_agrees_with_the_classical_midpoint_rule(data: EcrData) -> None:
 
 
 @pytest.mark.parametrize("dimension", DIMENSIONS)
-def test_committed_parameters_are_the_em_solution_for_this_file(data: EcrData, dimension: str) -> None:
+def test_committed_parameters_are_the_em_solution_for_this_file(
+    data: EcrData, dimension: str
+) -> None:
     """Two EM cycles started at the committed parameters barely move them (a fixed point)."""
     bank = item_bank()
     items = bank.dimension_items(dimension)

@@ -27,7 +27,9 @@ def _brute_force(answers: dict[int, int], dimension: str) -> tuple[float, float]
         for number, answer in answers.items():
             item = bank.item(number)
             if item.dimension == dimension:
-                p = category_probabilities(np.array([theta]), np.array([item.a]), np.array([item.b]))
+                p = category_probabilities(
+                    np.array([theta]), np.array([item.a]), np.array([item.b])
+                )
                 value *= float(p[0, item.keyed(answer) - 1, 0])
         return value
 
@@ -54,7 +56,9 @@ def test_result_is_consistent(answers: dict[int, int]) -> None:
     assert set(result.style_probabilities) == set(STYLES)
     assert sum(result.style_probabilities.values()) == pytest.approx(1.0, abs=1e-12)
     assert all(0.0 <= p <= 1.0 for p in result.style_probabilities.values())
-    assert result.style == max(result.style_probabilities, key=result.style_probabilities.__getitem__)
+    assert result.style == max(
+        result.style_probabilities, key=result.style_probabilities.__getitem__
+    )
     for dimension in ("anxiety", "avoidance"):
         part = getattr(result, dimension)
         asked = [n for n in answers if item_bank().item(n).dimension == dimension]
@@ -77,7 +81,18 @@ def test_empty_answers_give_the_prior() -> None:
 def test_reverse_keying() -> None:
     """Agreeing with a reverse-keyed item means less avoidance; the classical mean flips it."""
     bank = item_bank()
-    assert {item.number for item in bank.items if item.reverse} == {3, 15, 19, 22, 25, 27, 29, 31, 33, 35}
+    assert {item.number for item in bank.items if item.reverse} == {
+        3,
+        15,
+        19,
+        22,
+        25,
+        27,
+        29,
+        31,
+        33,
+        35,
+    }
     comfortable = score({3: 5})  # "I am very comfortable being close to romantic partners."
     uncomfortable = score({3: 1})
     assert comfortable.avoidance.theta < 0 < uncomfortable.avoidance.theta
@@ -163,7 +178,9 @@ def test_percentiles_increase_with_theta() -> None:
         percentiles = [table.percentile(dimension, float(t)) for t in thetas]
         assert np.all(np.diff(percentiles) >= 0)
         assert percentiles[0] == 0.0 and percentiles[-1] == 100.0
-        assert table.percentile(dimension, float(np.median(table.quantiles[dimension]))) == pytest.approx(50, abs=1)
+        assert table.percentile(
+            dimension, float(np.median(table.quantiles[dimension]))
+        ) == pytest.approx(50, abs=1)
 
 
 def test_result_type() -> None:

@@ -62,7 +62,7 @@ def test_report_context_of_a_finished_session():
 
     assert report.style == "avoidant"
     assert report.style_name == "Avoidant"
-    assert [c.style for c in report.chances][0] == "avoidant"
+    assert report.chances[0].style == "avoidant"
     assert sorted(c.style for c in report.chances) == sorted(STYLES)
     probabilities = [c.probability for c in report.chances]
     assert probabilities == sorted(probabilities, reverse=True)

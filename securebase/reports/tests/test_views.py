@@ -1,6 +1,7 @@
 """Result page, PDF download, deletion and consent, through the real URLs."""
 
 import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -67,6 +68,16 @@ def test_pdf_download(client, session):
     assert "not a diagnosis" in text
     assert "Oxytocin and your style" in text
     assert "References" in text
+
+
+def test_pdf_downloads_are_rate_limited(client, session, settings):
+    settings.SECUREBASE_REPORT_PDF_RATE_PER_RESULT = "1/h"
+    url = reverse("reports:pdf", args=[session.token])
+    assert client.get(url).status_code == 200
+
+    response = client.get(url)
+    assert response.status_code == 429
+    assert_private(response)
 
 
 @pytest.mark.parametrize("style", ["secure", "disorganized"])

@@ -30,7 +30,7 @@
     button.click();
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSwap", function () {
     var heading = document.getElementById("statement");
     if (!heading) return;
     heading.focus({ preventScroll: true });
