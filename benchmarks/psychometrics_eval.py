@@ -20,6 +20,7 @@ import itertools
 import json
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -146,27 +147,35 @@ def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 GRID: dict[str, Sequence[Any]] = {
-    "se_target": (0.35, 0.45),
-    "style_confidence": (0.9, 0.95, 0.975),
-    "max_items": (16, 20, 24),
+    "se_target": (0.45, 0.5),
+    "style_confidence": (0.9, 0.93),
+    "max_items": (24, 30),
 }
 
+_worker_state: dict[str, Any] = {}
 
-def run_grid(bank: ItemBank, responses: IntArray) -> list[dict[str, Any]]:
-    """Evaluate every combination of :data:`GRID` on the given respondents."""
+
+def _init_worker(document: dict[str, Any], responses: IntArray) -> None:
+    _worker_state["bank"] = ItemBank.from_document(document)
+    _worker_state["responses"] = responses
+
+
+def _grid_point(settings: dict[str, Any]) -> dict[str, Any]:
+    bank: ItemBank = _worker_state["bank"]
+    responses: IntArray = _worker_state["responses"]
     full_eap, full_styles = reference(bank, responses)
+    lengths, eap, styles, _ = simulate_cat(bank, responses, settings)
+    return summarize(json.dumps(settings), lengths, eap, styles, full_eap, full_styles)
+
+
+def run_grid(document: dict[str, Any], responses: IntArray, workers: int) -> list[dict[str, Any]]:
+    """Evaluate every combination of :data:`GRID` on the given respondents, in parallel."""
+    points = [dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())]
     rows = []
-    for values in itertools.product(*GRID.values()):
-        settings = dict(zip(GRID, values, strict=True))
-        start = time.perf_counter()
-        lengths, eap, styles, _ = simulate_cat(bank, responses, settings)
-        row = summarize(json.dumps(settings), lengths, eap, styles, full_eap, full_styles)
-        rows.append(row)
-        print(
-            format_table([row]).splitlines()[-1],
-            f"({time.perf_counter() - start:.0f} s)",
-            flush=True,
-        )
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(document, responses)) as pool:
+        for row in pool.map(_grid_point, points):
+            rows.append(row)
+            print(format_table([row]).splitlines()[-1], flush=True)
     return rows
 
 
@@ -174,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=default_data_path())
     parser.add_argument("--grid", action="store_true", help="also run the CAT settings grid")
+    parser.add_argument("--workers", type=int, default=2, help="processes for --grid")
     parser.add_argument("--fitted", type=Path, help="cache file for the 80%% refit (JSON)")
     args = parser.parse_args(argv)
     if args.data is None:
@@ -200,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tuning = responses[train[complete[train]]]
         tuning = tuning[np.random.default_rng(SEED + 1).permutation(len(tuning))[:GRID_PEOPLE]]
         print(f"\nCAT settings grid on {len(tuning):,} complete training respondents")
-        run_grid(bank, tuning)
+        run_grid(document, tuning, args.workers)
 
     full_eap, full_styles = reference(bank, held_out)
     n = len(held_out)

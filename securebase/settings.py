@@ -155,6 +155,13 @@ else:
     }
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "securebase.core.views.rate_limited"
+# Number of reverse proxies in front of the app that append to X-Forwarded-For; rate
+# limits then key on the address the outermost one saw (see securebase/core/clientip.py).
+SECUREBASE_TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+RATELIMIT_IP_META_KEY = "securebase.core.clientip.client_ip"
+# New quiz sessions per client IP (django-ratelimit syntax, e.g. "30/m"); read by
+# securebase.quiz.ratelimits. Raised only for load tests from one loopback address.
+SECUREBASE_QUIZ_START_RATE = os.environ.get("QUIZ_START_RATE", "30/m")
 
 # --- Background tasks (django-q2) ---------------------------------------------------
 # The ORM broker needs no other service; with REDIS_URL the queue moves to Redis.
@@ -286,5 +293,6 @@ LOGGING = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "securebase.core.logging.PrivateExceptionReporterFilter"
 
 # --- Product settings ---------------------------------------------------------------
-# Unfinished quiz sessions older than this are purged by `manage.py purge_sessions`.
+# Unfinished quiz sessions older than this are purged by
+# `manage.py purge_unfinished_sessions` (operators schedule it daily).
 SECUREBASE_UNFINISHED_RETENTION_DAYS = int(os.environ.get("UNFINISHED_RETENTION_DAYS", "30"))

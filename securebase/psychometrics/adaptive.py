@@ -49,6 +49,7 @@ class AdaptiveTest:
         se_target: float = 0.4,
         style_confidence: float = 0.9,
         style_weight: float = 4.0,
+        misfit_variance: float = 0.05,
         bank: ItemBank | None = None,
     ) -> None:
         self._bank = bank if bank is not None else item_bank()
@@ -56,14 +57,24 @@ class AdaptiveTest:
         n_items = self._scorer.n_items
         if not 1 <= min_items <= max_items <= n_items:
             raise ValueError(f"need 1 <= min_items <= max_items <= {n_items}")
-        if se_target <= 0 or not 0 < style_confidence <= 1 or style_weight < 0:
-            raise ValueError("se_target must be > 0, style_confidence in (0, 1], style_weight >= 0")
+        if se_target <= 0 or not 0 < style_confidence <= 1 or min(style_weight, misfit_variance) < 0:
+            raise ValueError(
+                "need se_target > 0, 0 < style_confidence <= 1, style_weight >= 0 and "
+                "misfit_variance >= 0"
+            )
         self.max_items = int(max_items)
         self.min_items = int(min_items)
         self.se_target = float(se_target)
         self.style_confidence = float(style_confidence)
         self.style_weight = float(style_weight)
+        self.misfit_variance = float(misfit_variance)
         self._answers: dict[int, int] = {}
+        self._total_information = np.array(
+            [
+                self._scorer.information[self._scorer.dimension_index == d].sum(axis=0)
+                for d in range(len(DIMENSIONS))
+            ]
+        )
         self._cut_vector = np.array([self._scorer.cuts[d] for d in DIMENSIONS])
         self._state_cache: (
             tuple[tuple[tuple[int, int], ...], FloatArray, FloatArray, FloatArray, FloatArray]
@@ -80,6 +91,7 @@ class AdaptiveTest:
             "se_target": self.se_target,
             "style_confidence": self.style_confidence,
             "style_weight": self.style_weight,
+            "misfit_variance": self.misfit_variance,
         }
 
     @property
@@ -143,8 +155,9 @@ class AdaptiveTest:
         if self._state_cache is None or self._state_cache[0] != key:
             post = self._scorer.posteriors(self._answers)
             eap, se, _ = self._scorer.summaries(post)
-            remaining_info = self._remaining_information()
-            spread = _remaining_sd(se**2, np.einsum("dg,dg->d", post, remaining_info))
+            remaining = np.einsum("dg,dg->d", post, self._remaining_information())
+            total = np.einsum("dg,dg->d", post, self._total_information)
+            spread = self._spread(se**2, remaining, total)
             p_high = _p_above(eap, spread, self._cut_vector)
             self._state_cache = (key, post, eap, spread, p_high)
         return self._state_cache[1:]
@@ -161,6 +174,18 @@ class AdaptiveTest:
                 for d in range(len(DIMENSIONS))
             ]
         )
+
+    def _spread(self, variance: FloatArray, remaining: FloatArray, total: FloatArray) -> FloatArray:
+        """Expected SD of the full-form EAP around the current one (see :func:`_remaining_sd`).
+
+        ``misfit_variance`` adds what the model misses: on real answers the unasked items move
+        the full-form EAP more than the GRM predicts (the items a CAT picks first are locally
+        dependent, so they agree with each other more than with the rest). The extra variance
+        shrinks with the share of the dimension's information still unanswered.
+        """
+        model = _remaining_sd(variance, remaining)
+        result: FloatArray = np.sqrt(model**2 + self.misfit_variance * remaining / total)
+        return result
 
     def _loss(self, spread: FloatArray, p_high: FloatArray) -> FloatArray:
         target = self.se_target**2
@@ -195,7 +220,8 @@ class AdaptiveTest:
         variance = np.maximum(joint @ GRID**2 / predictive - mean**2, 0.0)
         others = self._remaining_information()[dims] - scorer.information[candidates]
         still_to_come = np.einsum("rkg,rg->rk", joint, others) / predictive
-        new_spread = _remaining_sd(variance, still_to_come)
+        total = np.einsum("rkg,rg->rk", joint, self._total_information[dims]) / predictive
+        new_spread = self._spread(variance, still_to_come, total)
         new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
         expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
         gain = self._loss(spread, p_high)[dims] - expected_loss
@@ -229,9 +255,10 @@ class AdaptiveTest:
             )
             distance = abs(float(eap[d] - self._cut_vector[d]))
             current, left = float(variance[d]), float(sum(pool))
+            whole = np.array(self._total_information[d, column])
             needed = 0
             for information in pool:
-                spread = float(_remaining_sd(np.array(current), np.array(left)))
+                spread = float(self._spread(np.array(current), np.array(left), whole))
                 if spread <= self.se_target and distance >= z * spread:
                     break
                 current, left, needed = (

@@ -176,7 +176,7 @@ def calibrate_document(
         "method": (
             "Samejima graded response model (logistic, one discrimination and four ordered "
             "thresholds per item) fitted separately per dimension by marginal maximum likelihood "
-            "(Bock-Aitkin EM, M-step by L-BFGS) with a fixed N(0,1) latent prior on "
+            "(Bock-Aitkin EM, M-step by Fisher scoring) with a fixed N(0,1) latent prior on "
             f"{DEFAULT_NODES} equally spaced quadrature nodes on [-{DEFAULT_BOUND:g}, "
             f"{DEFAULT_BOUND:g}]; unanswered items are skipped, not imputed; converged when no "
             "parameter changes by more than 1e-5 in an EM cycle"

@@ -137,7 +137,9 @@ def _after_write(request: HttpRequest, token: str, step: services.Step) -> HttpR
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
-    request.session[SESSION_KEY] = session.token
+    if request.session.get(SESSION_KEY) != session.token:
+        # Opening the private link on another device makes that browser resume it too.
+        request.session[SESSION_KEY] = session.token
     if request.method == "GET":
         return _render_question(request, session)
     form = AnswerForm(request.POST)

@@ -11,13 +11,13 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from securebase.content.library import get_library
+from securebase.content.library import Claim, Reference, StylePage, get_library
 from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.quiz.services import get_result
 from securebase.reports.chart import Chart, build_chart
@@ -113,7 +113,7 @@ class DimensionReport:
 @dataclass(frozen=True)
 class ClaimTier:
     heading: str
-    claims: list[Any]
+    claims: list[Claim]
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,9 @@ class ReportContext:
     avoidance: DimensionReport
     norm_group: str
     chart: Chart
-    style_page: Any
+    style_page: StylePage
     claim_tiers: list[ClaimTier]
-    references: list[Any]
+    references: list[Reference]
     measure_citation: str
 
     @property
@@ -173,13 +173,13 @@ def _chances(result: Result) -> list[StyleChance]:
     return sorted(chances, key=lambda c: (-c.probability, STYLES.index(c.style)))
 
 
-def claim_tiers(style: str, claims: list[Any]) -> list[ClaimTier]:
+def claim_tiers(style: str, claims: list[Claim]) -> list[ClaimTier]:
     """Split the library's ordered claims into "your style", "insecure" and "everyone".
 
     The library already orders claims most relevant first; the headings tell the reader
     which findings are about people like them and which are about everyone.
     """
-    tiers: list[tuple[str, list[Any]]] = [
+    tiers: list[tuple[str, list[Claim]]] = [
         (f"Findings about the {STYLE_NAMES[style].lower()} style", []),
         ("Findings about insecure attachment in general", []),
         ("Findings about everyone", []),
@@ -194,9 +194,9 @@ def claim_tiers(style: str, claims: list[Any]) -> list[ClaimTier]:
     return [ClaimTier(heading, found) for heading, found in tiers if found]
 
 
-def _unique_references(claims: list[Any]) -> list[Any]:
+def _unique_references(claims: list[Claim]) -> list[Reference]:
     seen: set[str] = set()
-    references = []
+    references: list[Reference] = []
     for claim in claims:
         for reference in claim.references:
             if reference.id not in seen:

@@ -4,7 +4,8 @@ Only the row id travels through the queue. The task re-reads the row every time:
 person deleted their answers meanwhile, the row is gone (CASCADE) and nothing is sent.
 A 4xx reply or a connection problem is retried with exponential backoff through a
 one-off ``Schedule``; a 5xx reply is final. Either way the address is blanked once the
-mail has gone or can no longer go.
+mail has gone or can no longer go. (A deletion that arrives while the message is already
+being handed to the SMTP server cannot call it back; everything after that is skipped.)
 """
 
 from __future__ import annotations

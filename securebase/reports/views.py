@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
+from django_ratelimit.exceptions import Ratelimited
 
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
@@ -95,7 +96,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
         increment=True,
     )
     if limited_token or limited_ip:
-        return private_response(rate_limited(request, None))
+        return private_response(rate_limited(request, Ratelimited()))
     try:
         pdf = render_pdf(session)
     except quiz.NotFinished:
@@ -117,7 +118,7 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
         rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_IP", EMAIL_RATE_PER_IP),
         increment=True,
     ):
-        return private_response(rate_limited(request, None))
+        return private_response(rate_limited(request, Ratelimited()))
     form = ReportEmailForm(request.POST)
     if not form.is_valid():
         return _result_page(request, session, form)
@@ -139,7 +140,7 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
         increment=True,
     )
     if limited_token or limited_address:
-        return private_response(rate_limited(request, None))
+        return private_response(rate_limited(request, Ratelimited()))
     queue_report_email(session, email, subscribe=form.cleaned_data["subscribe"])
     messages.success(request, EMAIL_QUEUED, extra_tags="email")
     return private_response(redirect(reverse("reports:result", args=[token]) + "#email-report"))

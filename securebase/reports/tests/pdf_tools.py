@@ -4,20 +4,25 @@ import subprocess
 import tempfile
 
 
-def pdf_info(data: bytes) -> tuple[int, str]:
-    """(page count, full text) of a PDF; fails if poppler cannot open it."""
+def _poppler(tool: str, data: bytes, *args: str) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
-        info = subprocess.run(
-            ["pdfinfo", handle.name], capture_output=True, text=True, check=True, timeout=30
-        ).stdout
-        text = subprocess.run(
-            ["pdftotext", "-layout", handle.name, "-"],
+        return subprocess.run(
+            [tool, *args, handle.name, *([] if tool == "pdfinfo" else ["-"])],
             capture_output=True,
             text=True,
             check=True,
             timeout=30,
         ).stdout
-    pages = next(int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:"))
-    return pages, text
+
+
+def pdf_metadata(data: bytes) -> dict[str, str]:
+    """pdfinfo's fields ("Pages", "Title", "Tagged", ...); fails if the PDF cannot be opened."""
+    lines = _poppler("pdfinfo", data).splitlines()
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in lines)}
+
+
+def pdf_info(data: bytes) -> tuple[int, str]:
+    """(page count, full text) of a PDF."""
+    return int(pdf_metadata(data)["Pages"]), _poppler("pdftotext", data, "-layout")

@@ -12,7 +12,7 @@ from securebase.reports.models import ReportEmail
 from securebase.reports.pdf import render_pdf
 from securebase.reports.tasks import send_report_email
 from securebase.reports.tests.factories import finished_session, unfinished_session
-from securebase.reports.tests.pdf_tools import pdf_info
+from securebase.reports.tests.pdf_tools import pdf_info, pdf_metadata
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,9 @@ def test_pdf_download(client, session):
     pages, text = pdf_info(response.content)
     assert pages >= 2
     assert "Anxious" in text
+    metadata = pdf_metadata(response.content)
+    assert metadata["Tagged"] == "yes"  # headings and reading order for screen readers
+    assert metadata["Title"].startswith("Your result: Anxious")
     assert "not a diagnosis" in text
     assert "Oxytocin and your style" in text
     assert "References" in text
@@ -135,25 +138,42 @@ def test_bad_address_is_explained_and_kept(client, session, value, message):
     assert mail.outbox == []
 
 
-def test_report_mail_is_rate_limited_per_result(client, session):
+def test_report_mail_is_rate_limited_per_result(client, session, settings):
+    # The defaults are 3/h; 1/h tests the same code with fewer (slow) PDFs.
+    settings.SECUREBASE_REPORT_EMAIL_RATE_PER_RESULT = "1/h"
     url = f"/results/{session.token}/email/"
-    for n in range(3):
-        assert client.post(url, {"email": f"r{n}@example.org"}).status_code == 302
-    response = client.post(url, {"email": "r9@example.org"})
+    assert client.post(url, {"email": "first@example.org"}).status_code == 302
+    response = client.post(url, {"email": "second@example.org"})
 
     assert response.status_code == 429
     assert "Please wait a moment" in response.content.decode()
-    assert ReportEmail.objects.count() == 3
+    assert_private(response)
+    assert ReportEmail.objects.count() == 1
 
 
-def test_report_mail_is_rate_limited_per_address(client):
-    for _ in range(3):
-        other = finished_session("secure")
-        response = client.post(f"/results/{other.token}/email/", {"email": "Same@Example.org"})
-        assert response.status_code == 302
-    other = finished_session("secure")
-    response = client.post(f"/results/{other.token}/email/", {"email": "same@example.org"})
+def test_report_mail_is_rate_limited_per_address(client, settings):
+    settings.SECUREBASE_REPORT_EMAIL_RATE_PER_ADDRESS = "1/h"
+    first, second = finished_session("secure"), finished_session("secure")
+    response = client.post(f"/results/{first.token}/email/", {"email": "Same@Example.org"})
+    assert response.status_code == 302
+    response = client.post(f"/results/{second.token}/email/", {"email": "same@example.org"})
     assert response.status_code == 429
+
+
+def test_typos_do_not_use_up_the_per_result_limit(client, session, settings):
+    settings.SECUREBASE_REPORT_EMAIL_RATE_PER_RESULT = "1/h"
+    url = f"/results/{session.token}/email/"
+    for _ in range(3):
+        assert client.post(url, {"email": "oops"}).status_code == 200
+    assert client.post(url, {"email": "right@example.org"}).status_code == 302
+
+
+def test_report_mail_is_rate_limited_per_network(client, session, settings):
+    settings.SECUREBASE_REPORT_EMAIL_RATE_PER_IP = "2/h"
+    url = f"/results/{session.token}/email/"
+    for _ in range(2):
+        client.post(url, {"email": "oops"})
+    assert client.post(url, {"email": "oops"}).status_code == 429
 
 
 def test_delete_asks_then_removes_everything_at_once(client, session):

@@ -1,0 +1,220 @@
+"""Load benchmark: many visitors taking the adaptive quiz through the pages of a running site.
+
+    .venv/bin/python benchmarks/load_test.py                 # start the site as `make run` does
+    .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8000   # an already running one
+
+Without ``--url`` the script builds a throwaway var directory (SQLite, migrated, static
+files collected, content loaded: the ``make setup`` steps), starts the ``Procfile``
+with honcho exactly like ``make run`` (gunicorn with ``gunicorn.conf.py`` plus the task
+worker) on a free loopback port, and stops all of it afterwards. Locust runs headless in
+a second process on 127.0.0.1 for a bounded time (``benchmarks/locustfile.py``: quiz
+visitors plus a few ``/healthz`` probes in the same run) and the script prints completed
+quizzes per second and p50/p90/p99 latency per step, as a Markdown table for
+``docs/benchmarks-web.md``.
+
+The only setting changed from ``make run`` is ``QUIZ_START_RATE``: every simulated
+visitor comes from 127.0.0.1, so the per-IP limit on new quizzes would otherwise answer
+most of them with 429.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STEPS = {
+    "0 healthz": "healthz (trivial endpoint)",
+    "1 start page": "GET /quiz/",
+    "2 start (POST)": "start: POST /quiz/",
+    "3 question page": "GET question page",
+    "4 answer (POST)": "answer: POST answer",
+    "5 result page": "GET result page",
+}
+NOT_INHERITED = ("DATABASE_URL", "SECUREBASE_PRODUCTION", "SECUREBASE_TASKS_SYNC", "EMAIL_HOST")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"the site at {url} did not become healthy within {timeout:.0f}s")
+
+
+@contextmanager
+def site_like_make_run(workers: int | None) -> Iterator[tuple[str, Path]]:
+    """``make setup`` + ``make run`` in a temporary var directory; yields (url, log file)."""
+    var_dir = Path(tempfile.mkdtemp(prefix="securebase-bench-"))
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    env.update(
+        {
+            "SECUREBASE_VAR_DIR": str(var_dir),
+            "BIND": f"127.0.0.1:{port}",
+            "QUIZ_START_RATE": "1000000/m",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    manage = [str(BIN / "python"), "manage.py"]
+    for args in (
+        ["migrate", "--noinput"],
+        ["createcachetable"],
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+        ["load_content"],
+    ):
+        subprocess.run([*manage, *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    log_path = var_dir / "site.log"
+    with log_path.open("wb") as log:
+        site = subprocess.Popen(
+            [str(BIN / "honcho"), "start", "--no-prefix", "-f", "Procfile"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url)
+        yield url, log_path
+    finally:
+        try:
+            os.killpg(site.pid, signal.SIGTERM)
+            site.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(site.pid, signal.SIGKILL)
+            site.wait()
+        except ProcessLookupError:
+            pass
+        shutil.copy(log_path, Path(tempfile.gettempdir()) / "securebase-bench-site.log")
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def run_locust(url: str, users: int, spawn_rate: float, duration: int, think: str) -> Path:
+    out = Path(tempfile.mkdtemp(prefix="securebase-locust-"))
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "benchmarks" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users + 5),  # + the fixed group of /healthz probes
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{duration}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        url,
+        "--csv",
+        str(out / "run"),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    env = {**os.environ, "BENCH_THINK_SECONDS": think}
+    result = subprocess.run(command, cwd=ROOT, env=env, timeout=duration + 120, check=False)
+    if result.returncode not in (0, 1):  # 1 = some requests failed; reported below
+        raise SystemExit(f"locust exited with {result.returncode}")
+    return out / "run_stats.csv"
+
+
+def read_stats(path: Path) -> dict[str, dict[str, str]]:
+    with path.open() as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def report(stats: dict[str, dict[str, str]], args: argparse.Namespace, errors: list[str]) -> str:
+    result = stats.get("5 result page", {})
+    quizzes_per_s = float(result.get("Requests/s", 0) or 0)
+    lines = [
+        f"- machine: {os.cpu_count()} CPU cores, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}",
+        f"- load: {args.users} quiz visitors (think time {args.think.replace(',', '-')} s "
+        f"between screens) + 5 /healthz probes (every 0.5 s), {args.duration} s, "
+        f"spawn rate {args.spawn_rate}/s, locust on the same machine over loopback",
+        f"- completed quizzes: {result.get('Request Count', 0)} ({quizzes_per_s:.2f} quizzes/s)",
+        f"- server log lines with ERROR/Traceback/locked: {len(errors)}",
+        "",
+        "| step | requests | failures | req/s | p50 ms | p90 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, label in [*STEPS.items(), ("Aggregated", "all requests")]:
+        row = stats.get(name)
+        if row is None:
+            continue
+        lines.append(
+            f"| {label} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['90%']} | {row['99%']} | "
+            f"{float(row['Max Response Time']):.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="benchmark this running site instead of starting one")
+    parser.add_argument("--users", type=int, default=50, help="concurrent quiz visitors")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument("--spawn-rate", type=float, default=10.0, help="new visitors per second")
+    parser.add_argument(
+        "--think", default="1,3", help="seconds between screens, 'min,max' ('0,0' = saturation)"
+    )
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: as make run)")
+    args = parser.parse_args()
+    errors: list[str] = []
+    if args.url:
+        wait_healthy(args.url.rstrip("/"))
+        stats = read_stats(
+            run_locust(args.url.rstrip("/"), args.users, args.spawn_rate, args.duration, args.think)
+        )
+    else:
+        with site_like_make_run(args.workers) as (url, log_path):
+            stats = read_stats(
+                run_locust(url, args.users, args.spawn_rate, args.duration, args.think)
+            )
+            log = log_path.read_text(errors="replace")
+        errors = [
+            line
+            for line in log.splitlines()
+            if " ERROR " in line or "Traceback" in line or "database is locked" in line
+        ]
+    print(report(stats, args, errors))
+    for line in errors[:20]:
+        print("server:", line)
+    failures = sum(int(row["Failure Count"]) for name, row in stats.items() if name in STEPS)
+    return 1 if failures or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Locust scenario: visitors take the adaptive quiz through the HTML pages, as a phone would.
+
+Run by ``benchmarks/load_test.py`` (which starts the site and reads the numbers); it can
+also be pointed at any running site: ``locust -f benchmarks/locustfile.py --host URL``.
+
+Each simulated visitor is a person with their own attachment tendencies (anxiety and
+avoidance drawn from a standard normal), answers every statement consistently with them
+plus noise (reverse-keyed items flipped), waits between screens like a fast reader, and
+follows exactly the requests a browser without JavaScript makes: the start page, the
+start form (with its CSRF token), one POST per answer followed by the redirect's GET,
+and the result page. A small fixed group of probes requests ``/healthz`` at the same
+time, to show what the same stack costs for a trivial answer.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import sys
+from pathlib import Path
+
+from locust import FastHttpUser, between, constant, task
+
+# The item bank (dimension and keying of each statement) comes from the repository.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from securebase.psychometrics import item_bank
+
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ITEM_RE = re.compile(r'name="item" value="(\d+)"')
+TOKEN_RE = re.compile(r"/quiz/s/([A-Za-z0-9_\-]+)/")
+MAX_ANSWERS = 40
+BANK = item_bank()
+# Seconds between screens, "min,max" (load_test.py --think); 0,0 measures saturation.
+THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("BENCH_THINK_SECONDS", "1,3").split(","))
+
+
+def realistic_answer(item_number: int, anxiety: float, avoidance: float, rng: random.Random) -> int:
+    """A 1..5 answer from a person with these latent levels (plus everyday noise)."""
+    item = BANK.item(item_number)
+    level = anxiety if item.dimension == "anxiety" else avoidance
+    if item.reverse:
+        level = -level
+    return max(1, min(5, round(3 + 1.1 * level + rng.gauss(0, 0.8))))
+
+
+class QuizVisitor(FastHttpUser):
+    """One person at a time taking the adaptive test from the first page to the result."""
+
+    weight = 1
+    wait_time = between(THINK_MIN, THINK_MAX)
+
+    def on_start(self) -> None:
+        self.rng = random.Random()
+
+    @task
+    def take_the_quiz(self) -> None:
+        anxiety, avoidance = self.rng.gauss(0, 1), self.rng.gauss(0, 1)
+        self.client.cookiejar.clear()  # every quiz is a new visitor
+        page = self.client.get("/quiz/", name="1 start page")
+        csrf = CSRF_RE.search(page.text or "")
+        if page.status_code != 200 or csrf is None:
+            return
+        self.wait()
+        form = {"csrfmiddlewaretoken": csrf.group(1), "form": "adaptive", "adult": "on"}
+        started = self.client.post(
+            "/quiz/", data=form, name="2 start (POST)", allow_redirects=False
+        )
+        location = started.headers.get("Location", "") if started.status_code == 302 else ""
+        token = TOKEN_RE.search(location)
+        if token is None:
+            return
+        question_url = f"/quiz/s/{token.group(1)}/"
+        page = self.client.get(question_url, name="3 question page")
+        for _ in range(MAX_ANSWERS):
+            item, csrf = ITEM_RE.search(page.text or ""), CSRF_RE.search(page.text or "")
+            if page.status_code != 200 or item is None or csrf is None:
+                return
+            self.wait()
+            value = realistic_answer(int(item.group(1)), anxiety, avoidance, self.rng)
+            answered = self.client.post(
+                question_url,
+                data={"csrfmiddlewaretoken": csrf.group(1), "item": item.group(1), "value": value},
+                name="4 answer (POST)",
+                allow_redirects=False,
+            )
+            location = answered.headers.get("Location", "")
+            if answered.status_code != 302:
+                return
+            if "/results/" in location:
+                # A 200 here is one completed quiz (load_test.py counts them).
+                self.client.get(location, name="5 result page")
+                return
+            page = self.client.get(location, name="3 question page")
+
+
+class HealthProbe(FastHttpUser):
+    """A trivial endpoint on the same stack: routing, middleware and one SELECT 1."""
+
+    fixed_count = 5
+    wait_time = constant(0.5)
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="0 healthz")
