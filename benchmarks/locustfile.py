@@ -19,6 +19,7 @@ import random
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from locust import FastHttpUser, between, constant, task
 
@@ -44,6 +45,15 @@ def realistic_answer(item_number: int, anxiety: float, avoidance: float, rng: ra
     return max(1, min(5, round(3 + 1.1 * level + rng.gauss(0, 0.8))))
 
 
+def redirect_target(response: Any) -> str:
+    """The Location of a redirect-after-POST; anything else counts as a failed request."""
+    if 300 <= response.status_code < 400 and response.headers.get("Location"):
+        response.success()
+        return str(response.headers["Location"])
+    response.failure(f"expected a redirect, got HTTP {response.status_code}")
+    return ""
+
+
 class QuizVisitor(FastHttpUser):
     """One person at a time taking the adaptive test from the first page to the result."""
 
@@ -63,11 +73,10 @@ class QuizVisitor(FastHttpUser):
             return
         self.wait()
         form = {"csrfmiddlewaretoken": csrf.group(1), "form": "adaptive", "adult": "on"}
-        started = self.client.post(
-            "/quiz/", data=form, name="2 start (POST)", allow_redirects=False
-        )
-        location = started.headers.get("Location", "") if started.status_code == 302 else ""
-        token = TOKEN_RE.search(location)
+        with self.client.post(
+            "/quiz/", data=form, name="2 start (POST)", allow_redirects=False, catch_response=True
+        ) as started:
+            token = TOKEN_RE.search(redirect_target(started))
         if token is None:
             return
         question_url = f"/quiz/s/{token.group(1)}/"
@@ -78,14 +87,15 @@ class QuizVisitor(FastHttpUser):
                 return
             self.wait()
             value = realistic_answer(int(item.group(1)), anxiety, avoidance, self.rng)
-            answered = self.client.post(
+            with self.client.post(
                 question_url,
                 data={"csrfmiddlewaretoken": csrf.group(1), "item": item.group(1), "value": value},
                 name="4 answer (POST)",
                 allow_redirects=False,
-            )
-            location = answered.headers.get("Location", "")
-            if answered.status_code != 302:
+                catch_response=True,
+            ) as answered:
+                location = redirect_target(answered)
+            if not location:
                 return
             if "/results/" in location:
                 # A 200 here is one completed quiz (load_test.py counts them).

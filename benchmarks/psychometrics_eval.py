@@ -149,7 +149,8 @@ def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
 GRID: dict[str, Sequence[Any]] = {
     "se_target": (0.45, 0.5),
     "style_confidence": (0.9, 0.93),
-    "max_items": (24, 30),
+    "max_items": (24,),
+    "misfit_variance": ({"anxiety": 0.1, "avoidance": 0.05},),
 }
 
 _worker_state: dict[str, Any] = {}

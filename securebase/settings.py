@@ -282,7 +282,11 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["stderr", "mail_admins"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django_q": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         # WeasyPrint and fontTools narrate every PDF at INFO; only problems matter.

@@ -35,7 +35,7 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /results/", "Disallow: /quiz/resume/", "Disallow: /api/"]
+    lines = ["User-agent: *", "Disallow: /results/", "Disallow: /quiz/s/", "Disallow: /api/"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -49,7 +49,7 @@ class AdaptiveTest:
         se_target: float = 0.4,
         style_confidence: float = 0.9,
         style_weight: float = 4.0,
-        misfit_variance: float = 0.05,
+        misfit_variance: float | Mapping[str, float] = 0.05,
         bank: ItemBank | None = None,
     ) -> None:
         self._bank = bank if bank is not None else item_bank()
@@ -57,7 +57,12 @@ class AdaptiveTest:
         n_items = self._scorer.n_items
         if not 1 <= min_items <= max_items <= n_items:
             raise ValueError(f"need 1 <= min_items <= max_items <= {n_items}")
-        if se_target <= 0 or not 0 < style_confidence <= 1 or min(style_weight, misfit_variance) < 0:
+        misfit = (
+            {dimension: float(misfit_variance[dimension]) for dimension in DIMENSIONS}
+            if isinstance(misfit_variance, Mapping)
+            else dict.fromkeys(DIMENSIONS, float(misfit_variance))
+        )
+        if se_target <= 0 or not 0 < style_confidence <= 1 or min(style_weight, *misfit.values()) < 0:
             raise ValueError(
                 "need se_target > 0, 0 < style_confidence <= 1, style_weight >= 0 and "
                 "misfit_variance >= 0"
@@ -67,7 +72,8 @@ class AdaptiveTest:
         self.se_target = float(se_target)
         self.style_confidence = float(style_confidence)
         self.style_weight = float(style_weight)
-        self.misfit_variance = float(misfit_variance)
+        self.misfit_variance = misfit
+        self._misfit_vector = np.array([misfit[dimension] for dimension in DIMENSIONS])
         self._answers: dict[int, int] = {}
         self._total_information = np.array(
             [
@@ -91,7 +97,7 @@ class AdaptiveTest:
             "se_target": self.se_target,
             "style_confidence": self.style_confidence,
             "style_weight": self.style_weight,
-            "misfit_variance": self.misfit_variance,
+            "misfit_variance": dict(self.misfit_variance),
         }
 
     @property
@@ -157,7 +163,7 @@ class AdaptiveTest:
             eap, se, _ = self._scorer.summaries(post)
             remaining = np.einsum("dg,dg->d", post, self._remaining_information())
             total = np.einsum("dg,dg->d", post, self._total_information)
-            spread = self._spread(se**2, remaining, total)
+            spread = self._spread(se**2, remaining, total, self._misfit_vector)
             p_high = _p_above(eap, spread, self._cut_vector)
             self._state_cache = (key, post, eap, spread, p_high)
         return self._state_cache[1:]
@@ -175,16 +181,19 @@ class AdaptiveTest:
             ]
         )
 
-    def _spread(self, variance: FloatArray, remaining: FloatArray, total: FloatArray) -> FloatArray:
+    def _spread(
+        self, variance: FloatArray, remaining: FloatArray, total: FloatArray, misfit: FloatArray
+    ) -> FloatArray:
         """Expected SD of the full-form EAP around the current one (see :func:`_remaining_sd`).
 
         ``misfit_variance`` adds what the model misses: on real answers the unasked items move
         the full-form EAP more than the GRM predicts (the items a CAT picks first are locally
         dependent, so they agree with each other more than with the rest). The extra variance
-        shrinks with the share of the dimension's information still unanswered.
+        (per dimension, ``misfit``) shrinks with the share of the dimension's information still
+        unanswered.
         """
         model = _remaining_sd(variance, remaining)
-        result: FloatArray = np.sqrt(model**2 + self.misfit_variance * remaining / total)
+        result: FloatArray = np.sqrt(model**2 + misfit * remaining / total)
         return result
 
     def _loss(self, spread: FloatArray, p_high: FloatArray) -> FloatArray:
@@ -221,7 +230,7 @@ class AdaptiveTest:
         others = self._remaining_information()[dims] - scorer.information[candidates]
         still_to_come = np.einsum("rkg,rg->rk", joint, others) / predictive
         total = np.einsum("rkg,rg->rk", joint, self._total_information[dims]) / predictive
-        new_spread = self._spread(variance, still_to_come, total)
+        new_spread = self._spread(variance, still_to_come, total, self._misfit_vector[dims][:, None])
         new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
         expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
         gain = self._loss(spread, p_high)[dims] - expected_loss
@@ -258,7 +267,11 @@ class AdaptiveTest:
             whole = np.array(self._total_information[d, column])
             needed = 0
             for information in pool:
-                spread = float(self._spread(np.array(current), np.array(left), whole))
+                spread = float(
+                    self._spread(
+                        np.array(current), np.array(left), whole, self._misfit_vector[d]
+                    )
+                )
                 if spread <= self.se_target and distance >= z * spread:
                     break
                 current, left, needed = (
