@@ -28,7 +28,7 @@ CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static() -> None:
-    """Collect static files once, so templates resolve them through the same manifest as production."""
+    """Collect static files once: templates resolve them through the production manifest."""
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -82,7 +82,7 @@ class SMTPRecorder:
         with self.lock:
             self.refusals.setdefault(address.lower(), []).extend([code] * times)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
             codes = self.refusals.get(address.lower())
             if codes:
@@ -92,7 +92,7 @@ class SMTPRecorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.envelopes.append(envelope)
@@ -156,7 +156,7 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the whole run (Playwright's own browsers are never downloaded)."""
+    """One headless Debian Chromium for the run (Playwright never downloads a browser)."""
     executable = chromium_path()
     if executable is None:
         pytest.fail("Chromium is not installed: run `make system-deps` (Debian package chromium)")
@@ -192,9 +192,11 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     outside: list[str] = []
     tab.on(
         "request",
-        lambda request: outside.append(request.url)
-        if not request.url.startswith((live_server.url, "data:", "blob:", "about:"))
-        else None,
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((live_server.url, "data:", "blob:", "about:"))
+            else None
+        ),
     )
     yield tab
     context.close()

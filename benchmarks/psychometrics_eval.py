@@ -147,10 +147,11 @@ def format_table(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 GRID: dict[str, Sequence[Any]] = {
-    "se_target": (0.45, 0.5),
-    "style_confidence": (0.9, 0.93),
+    "se_target": (0.3, 0.35),
+    "style_confidence": (0.93,),
+    "min_gain": (0.1, 0.2, 0.3, 0.5),
     "max_items": (24,),
-    "misfit_variance": ({"anxiety": 0.1, "avoidance": 0.05},),
+    "misfit_variance": (0.05,),
 }
 
 _worker_state: dict[str, Any] = {}

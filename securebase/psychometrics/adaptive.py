@@ -50,6 +50,7 @@ class AdaptiveTest:
         style_confidence: float = 0.9,
         style_weight: float = 4.0,
         misfit_variance: float | Mapping[str, float] = 0.05,
+        min_gain: float = 0.0,
         bank: ItemBank | None = None,
     ) -> None:
         self._bank = bank if bank is not None else item_bank()
@@ -73,6 +74,7 @@ class AdaptiveTest:
         self.style_confidence = float(style_confidence)
         self.style_weight = float(style_weight)
         self.misfit_variance = misfit
+        self.min_gain = float(min_gain)
         self._misfit_vector = np.array([misfit[dimension] for dimension in DIMENSIONS])
         self._answers: dict[int, int] = {}
         self._total_information = np.array(
@@ -98,6 +100,7 @@ class AdaptiveTest:
             "style_confidence": self.style_confidence,
             "style_weight": self.style_weight,
             "misfit_variance": dict(self.misfit_variance),
+            "min_gain": self.min_gain,
         }
 
     @property
@@ -211,12 +214,15 @@ class AdaptiveTest:
             return False
         _, _, spread, p_high = self._state()
         confidence = float(np.prod(np.maximum(p_high, 1.0 - p_high)))
-        return bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence
+        if bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence:
+            return True
+        return self._best()[1] < self.min_gain
 
-    def next_item(self) -> int | None:
-        """The item to ask next, or ``None`` when the test is done."""
-        if self.is_done:
-            return None
+    def _best(self) -> tuple[int, float]:
+        """Unanswered item with the largest expected loss reduction, and that reduction."""
+        key = tuple(sorted(self._answers.items()))
+        if self._best_cache is not None and self._best_cache[0] == key:
+            return self._best_cache[1]
         post, _, spread, p_high = self._state()
         scorer = self._scorer
         candidates = np.array(
@@ -225,16 +231,27 @@ class AdaptiveTest:
         dims = scorer.dimension_index[candidates]
         joint = scorer.category_probabilities[candidates, 1:] * post[dims][:, None, :]
         predictive = joint.sum(axis=2)
-        mean = joint @ GRID / predictive
-        variance = np.maximum(joint @ GRID**2 / predictive - mean**2, 0.0)
+        mean = np.einsum("rkg,g->rk", joint, GRID) / predictive
+        second = np.einsum("rkg,g->rk", joint, GRID**2) / predictive
+        variance = np.maximum(second - mean**2, 0.0)
         others = self._remaining_information()[dims] - scorer.information[candidates]
         still_to_come = np.einsum("rkg,rg->rk", joint, others) / predictive
         total = np.einsum("rkg,rg->rk", joint, self._total_information[dims]) / predictive
-        new_spread = self._spread(variance, still_to_come, total, self._misfit_vector[dims][:, None])
+        misfit = self._misfit_vector[dims][:, None]
+        new_spread = self._spread(variance, still_to_come, total, misfit)
         new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
         expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
         gain = self._loss(spread, p_high)[dims] - expected_loss
-        return int(candidates[int(np.argmax(gain))])
+        best = int(np.argmax(gain))
+        result = (int(candidates[best]), float(gain[best]))
+        self._best_cache = (key, result)
+        return result
+
+    def next_item(self) -> int | None:
+        """The item to ask next, or ``None`` when the test is done."""
+        if self.is_done:
+            return None
+        return self._best()[0]
 
     def progress(self) -> float:
         """Estimated share of the test done: answered / (answered + expected remaining).
