@@ -130,7 +130,8 @@ class ThrowawayServer:
             check=False,
         )
         if result.returncode != 0:
-            raise SetupError(f"{what} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+            output = result.stdout + result.stderr
+            raise SetupError(f"{what} failed ({result.returncode}):\n{output}")
         return result.stdout
 
     def create(self) -> None:
@@ -304,7 +305,8 @@ def main(argv: Sequence[str]) -> int:
         server.start()
         url = server.create_database()
         print(
-            f"throwaway_postgres: PostgreSQL ({bindir.parent.name}) on 127.0.0.1:{server.port}",
+            f"throwaway_postgres: PostgreSQL ({bindir}) on 127.0.0.1:{server.port}, "
+            f"files in {server.root} (removed afterwards)",
             file=sys.stderr,
         )
         env = {**os.environ, "DATABASE_URL": url}

@@ -319,3 +319,21 @@ def test_forms_set_only_safe_cookies(client: Client, production_like: None) -> N
         assert_cookies_safe(response, "/" + route.route)
         seen.update(response.cookies)
     assert "__Host-csrftoken" in seen
+
+
+EXTERNAL_CSS_RE = re.compile(r"""(url\(\s*['"]?|@import\s+['"])\s*(https?:)?//""", re.IGNORECASE)
+
+
+def test_stylesheets_load_nothing_from_elsewhere() -> None:
+    """Fonts and images referenced from CSS come from this site too (CSP would block them)."""
+    from django.contrib.staticfiles import finders
+
+    checked = 0
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if path.endswith(".css"):
+                with storage.open(path) as handle:
+                    text = handle.read().decode("utf-8", errors="replace")
+                assert not EXTERNAL_CSS_RE.search(text), f"{path} loads from another host"
+                checked += 1
+    assert checked

@@ -16,8 +16,11 @@ from django.utils.log import AdminEmailHandler
 from django.views.debug import SafeExceptionReporterFilter
 
 EMAIL_RE = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+")
-# Result and resume tokens are long URL-safe strings; any such run is masked.
+# Result and resume tokens are long URL-safe strings; any such run is masked unless it is
+# all lower case without digits (a snake_case name such as purge_unfinished_sessions:
+# a random 43-character token looks like that with a probability of about 1e-15).
 TOKEN_RE = re.compile(r"[A-Za-z0-9_\-]{20,}")
+TOKEN_HINT_RE = re.compile(r"[A-Z0-9]")
 QUERY_RE = re.compile(r"\?\S*")
 
 
@@ -25,7 +28,11 @@ def redact(text: str) -> str:
     """Mask email addresses, tokens and query strings in a piece of log text."""
     text = EMAIL_RE.sub("[email]", text)
     text = QUERY_RE.sub("?[query]", text)
-    return TOKEN_RE.sub("[token]", text)
+    return TOKEN_RE.sub(_mask_token, text)
+
+
+def _mask_token(match: re.Match[str]) -> str:
+    return "[token]" if TOKEN_HINT_RE.search(match.group(0)) else match.group(0)
 
 
 def describe_exception(error: BaseException, tb: TracebackType | None) -> str:

@@ -1,21 +1,33 @@
 """Computerised adaptive version of the ECR (two unidimensional GRMs, one per dimension).
 
+What the adaptive test promises is "the answer the full 36-item questionnaire would have given",
+so everything is phrased as a forecast of the full-form EAP from the answers so far. Because the
+EAP is a martingale, the forecast is centred on the current EAP; its spread is
+
+    spread_d^2 = Var(theta_d | answers) - E[Var(theta_d | all 36 answers) | answers]
+                 + misfit_d * (share of dimension d's information still unanswered)
+
+(law of total variance, plus an empirical term for what the GRM misses on real answers, see
+:meth:`AdaptiveTest._spread`), and the forecast probability that dimension ``d`` ends above its
+style cut is ``p_d = Phi((EAP_d - cut_d) / spread_d)``.
+
 Item selection is Bayesian and greedy: for every unasked item we compute the preposterior -- the
-posterior after each of its five possible answers, weighted by how likely each answer is now --
+forecast after each of its five possible answers, weighted by how likely each answer is now --
 and pick the item with the largest expected drop in a loss that mirrors the stopping rule::
 
-    loss_d = max(var_d - se_target^2, 0) / se_target^2 + style_weight * min(p_d, 1 - p_d)
+    loss_d = max(spread_d^2 - se_target^2, 0) / se_target^2 + style_weight * min(p_d, 1 - p_d)
 
-where ``var_d`` is the posterior variance of dimension ``d`` and ``p_d`` the posterior
-probability that its theta lies above the style cut. The first term buys precision until the SE
-target is met, the second buys certainty about the side of the cut (the style) for people near
-it. Both dimensions compete in one objective, so the dimension whose uncertainty matters most
-gets the next item. Selection is a deterministic function of the set of answers (ties go to
-the lower item number), which is what makes ``undo`` and JSON round trips reproducible.
+The first term buys precision until the target is met, the second buys certainty about the side
+of the cut (the style) for people near it. Both dimensions compete in one objective, so the
+dimension whose uncertainty matters most gets the next item. Selection is a deterministic
+function of the set of answers (ties go to the lower item number), which is what makes ``undo``
+and JSON round trips reproducible.
 
 The test stops when ``max_items`` have been asked, or when at least ``min_items`` have been
-asked and both SEs are at most ``se_target`` and the most probable style has probability at
-least ``style_confidence``. The defaults come from the grid search in docs/psychometrics.md.
+asked, both spreads are at most ``se_target`` and the forecast style (the product of the two
+``max(p_d, 1 - p_d)``) is at least ``style_confidence`` likely to be the full-form style. The
+defaults come from the grid search in docs/psychometrics.md. The reported result is the ordinary
+:func:`~securebase.psychometrics.score` of the answers given.
 """
 
 from __future__ import annotations
@@ -33,10 +45,24 @@ from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, validate_answer
 
 STATE_VERSION = 1
+#: Extra variance of the full-form EAP that the GRM does not predict, per dimension; estimated
+#: from CAT simulations on real answers (docs/psychometrics.md, "Calibrating the forecast").
+DEFAULT_MISFIT_VARIANCE = {"anxiety": 0.075, "avoidance": 0.05}
 
 
 class AdaptiveTest:
     """One person's adaptive ECR session; its whole state is the ordered answers + settings.
+
+    Settings (keyword arguments, saved with the state so a session keeps the rules it began
+    with):
+
+    - ``max_items`` / ``min_items``: hard bounds on the number of questions.
+    - ``se_target``: largest acceptable spread of the forecast full-form theta (an SE on the
+      theta scale, measured against the full questionnaire rather than the true theta).
+    - ``style_confidence``: smallest acceptable forecast probability that the full questionnaire
+      would give the same style.
+    - ``style_weight``: weight of style certainty against precision when choosing items.
+    - ``misfit_variance``: empirical extra forecast variance, one float or one per dimension.
 
     ``bank`` is for evaluation with refitted parameters only; it is not part of the saved state.
     """
@@ -44,13 +70,12 @@ class AdaptiveTest:
     def __init__(
         self,
         *,
-        max_items: int = 16,
+        max_items: int = 24,
         min_items: int = 4,
-        se_target: float = 0.4,
-        style_confidence: float = 0.9,
+        se_target: float = 0.45,
+        style_confidence: float = 0.92,
         style_weight: float = 4.0,
-        misfit_variance: float | Mapping[str, float] = 0.05,
-        min_gain: float = 0.0,
+        misfit_variance: float | Mapping[str, float] | None = None,
         bank: ItemBank | None = None,
     ) -> None:
         self._bank = bank if bank is not None else item_bank()
@@ -58,12 +83,18 @@ class AdaptiveTest:
         n_items = self._scorer.n_items
         if not 1 <= min_items <= max_items <= n_items:
             raise ValueError(f"need 1 <= min_items <= max_items <= {n_items}")
+        if misfit_variance is None:
+            misfit_variance = DEFAULT_MISFIT_VARIANCE
         misfit = (
             {dimension: float(misfit_variance[dimension]) for dimension in DIMENSIONS}
             if isinstance(misfit_variance, Mapping)
             else dict.fromkeys(DIMENSIONS, float(misfit_variance))
         )
-        if se_target <= 0 or not 0 < style_confidence <= 1 or min(style_weight, *misfit.values()) < 0:
+        if (
+            se_target <= 0
+            or not 0 < style_confidence <= 1
+            or min(style_weight, *misfit.values()) < 0
+        ):
             raise ValueError(
                 "need se_target > 0, 0 < style_confidence <= 1, style_weight >= 0 and "
                 "misfit_variance >= 0"
@@ -74,16 +105,10 @@ class AdaptiveTest:
         self.style_confidence = float(style_confidence)
         self.style_weight = float(style_weight)
         self.misfit_variance = misfit
-        self.min_gain = float(min_gain)
         self._misfit_vector = np.array([misfit[dimension] for dimension in DIMENSIONS])
         self._answers: dict[int, int] = {}
-        self._total_information = np.array(
-            [
-                self._scorer.information[self._scorer.dimension_index == d].sum(axis=0)
-                for d in range(len(DIMENSIONS))
-            ]
-        )
         self._cut_vector = np.array([self._scorer.cuts[d] for d in DIMENSIONS])
+        self._best_cache: tuple[tuple[tuple[int, int], ...], int] | None = None
         self._state_cache: (
             tuple[tuple[tuple[int, int], ...], FloatArray, FloatArray, FloatArray, FloatArray]
             | None
@@ -100,7 +125,6 @@ class AdaptiveTest:
             "style_confidence": self.style_confidence,
             "style_weight": self.style_weight,
             "misfit_variance": dict(self.misfit_variance),
-            "min_gain": self.min_gain,
         }
 
     @property
@@ -165,7 +189,7 @@ class AdaptiveTest:
             post = self._scorer.posteriors(self._answers)
             eap, se, _ = self._scorer.summaries(post)
             remaining = np.einsum("dg,dg->d", post, self._remaining_information())
-            total = np.einsum("dg,dg->d", post, self._total_information)
+            total = np.einsum("dg,dg->d", post, self._scorer.total_information)
             spread = self._spread(se**2, remaining, total, self._misfit_vector)
             p_high = _p_above(eap, spread, self._cut_vector)
             self._state_cache = (key, post, eap, spread, p_high)
@@ -214,12 +238,10 @@ class AdaptiveTest:
             return False
         _, _, spread, p_high = self._state()
         confidence = float(np.prod(np.maximum(p_high, 1.0 - p_high)))
-        if bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence:
-            return True
-        return self._best()[1] < self.min_gain
+        return bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence
 
-    def _best(self) -> tuple[int, float]:
-        """Unanswered item with the largest expected loss reduction, and that reduction."""
+    def _best(self) -> int:
+        """Unanswered item with the largest expected loss reduction (memoised per answer set)."""
         key = tuple(sorted(self._answers.items()))
         if self._best_cache is not None and self._best_cache[0] == key:
             return self._best_cache[1]
@@ -236,22 +258,21 @@ class AdaptiveTest:
         variance = np.maximum(second - mean**2, 0.0)
         others = self._remaining_information()[dims] - scorer.information[candidates]
         still_to_come = np.einsum("rkg,rg->rk", joint, others) / predictive
-        total = np.einsum("rkg,rg->rk", joint, self._total_information[dims]) / predictive
+        total = np.einsum("rkg,rg->rk", joint, self._scorer.total_information[dims]) / predictive
         misfit = self._misfit_vector[dims][:, None]
         new_spread = self._spread(variance, still_to_come, total, misfit)
         new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
         expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
         gain = self._loss(spread, p_high)[dims] - expected_loss
-        best = int(np.argmax(gain))
-        result = (int(candidates[best]), float(gain[best]))
-        self._best_cache = (key, result)
-        return result
+        best = int(candidates[int(np.argmax(gain))])
+        self._best_cache = (key, best)
+        return best
 
     def next_item(self) -> int | None:
         """The item to ask next, or ``None`` when the test is done."""
         if self.is_done:
             return None
-        return self._best()[0]
+        return self._best()
 
     def progress(self) -> float:
         """Estimated share of the test done: answered / (answered + expected remaining).
@@ -281,13 +302,11 @@ class AdaptiveTest:
             )
             distance = abs(float(eap[d] - self._cut_vector[d]))
             current, left = float(variance[d]), float(sum(pool))
-            whole = np.array(self._total_information[d, column])
+            whole = np.array(self._scorer.total_information[d, column])
             needed = 0
             for information in pool:
                 spread = float(
-                    self._spread(
-                        np.array(current), np.array(left), whole, self._misfit_vector[d]
-                    )
+                    self._spread(np.array(current), np.array(left), whole, self._misfit_vector[d])
                 )
                 if spread <= self.se_target and distance >= z * spread:
                     break

@@ -126,7 +126,7 @@ def _classical_agreement(
     responses: NDArray[np.int8], items: Sequence[Item], styles: Sequence[str]
 ) -> float:
     """Share of complete patterns where the EAP style equals the keyed-mean >= 3 style."""
-    complete = (responses > 0).all(axis=1)
+    complete: NDArray[np.bool_] = np.all(responses > 0, axis=1)
     reverse = np.array([item.reverse for item in items])
     keyed = np.where(reverse, 6 - responses, responses).astype(np.float64)
     dims = np.array([item.dimension for item in items])
@@ -195,7 +195,9 @@ def calibrate_document(
     }
     thetas = {dimension: eap[:, d] for d, dimension in enumerate(DIMENSIONS)}
     document["norms"] = {
-        "description": "percentiles of full-form EAP thetas (answered items only) of the calibration sample",
+        "description": (
+            "percentiles of full-form EAP thetas (answered items only) of the calibration sample"
+        ),
         **build_norms(thetas, data.gender, data.age),
     }
     document["population"] = _population(eap, styles)
@@ -245,8 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     output.write_text(dumps_bank(document), encoding="utf-8")
     calibration = document["calibration"]
     print(
-        f"wrote {output}: n={calibration['n_respondents']:,}, cuts={document['cuts']['anxiety']:.4f} "
-        f"(anxiety) {document['cuts']['avoidance']:.4f} (avoidance)"
+        f"wrote {output}: n={calibration['n_respondents']:,}, "
+        f"cuts={document['cuts']['anxiety']:.4f} (anxiety) "
+        f"{document['cuts']['avoidance']:.4f} (avoidance)"
     )
     for dimension, stats in calibration["dimensions"].items():
         print(

@@ -89,7 +89,9 @@ class GrmFit:
         return result
 
 
-def _item_log_likelihood(counts: FloatArray, nodes: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+def _item_log_likelihood(
+    counts: FloatArray, nodes: FloatArray, a: FloatArray, b: FloatArray
+) -> FloatArray:
     """Expected complete-data log-likelihood of each item, shape (items,)."""
     result: FloatArray = np.sum(counts * log_category_probabilities(nodes, a, b), axis=(1, 2))
     return result

@@ -53,7 +53,7 @@ def _band_words(band: str) -> str:
 
 
 def group_label(gender: str | None, band: str | None, n: int) -> str:
-    """Human-readable name of a norm group, e.g. "women aged 25–34 (n=6,464)"."""
+    """Human-readable name of a norm group, e.g. "women aged 25\u201334 (n=6,464)"."""
     count = f"(n={n:,})"
     if gender is None and band is None:
         return f"all respondents {count}"
@@ -93,8 +93,8 @@ class NormTable:
         for dimension in DIMENSIONS:
             values = np.asarray(quantiles[dimension], dtype=np.float64)
             unique, inverse = np.unique(values, return_inverse=True)
-            mean_percent = np.bincount(inverse, weights=np.asarray(percents, dtype=np.float64))
-            mean_percent /= np.bincount(inverse)
+            weights = np.asarray(percents, dtype=np.float64)
+            mean_percent: FloatArray = np.bincount(inverse, weights=weights) / np.bincount(inverse)
             knots[dimension] = (unique, mean_percent)
             stored[dimension] = tuple(float(v) for v in values)
         return cls(key, label, n, stored, knots)

@@ -122,6 +122,13 @@ class Scorer:
             self.category_probabilities[item.number, 1:] = np.exp(self.log_like[item.number, 1:])
             self.information[item.number] = item_information(GRID, a, b)[0]
             self.dimension_index[item.number] = DIMENSIONS.index(item.dimension)
+        #: Information of all items of each dimension on the grid, shape (2, grid).
+        self.total_information = np.array(
+            [
+                self.information[self.dimension_index == d].sum(axis=0)
+                for d in range(len(DIMENSIONS))
+            ]
+        )
         #: ``posterior @ above_cut[d]`` is P(theta > cut): each grid point stands for a cell of
         #: width GRID_STEP and the cell containing the cut is split proportionally.
         self.above_cut = np.array(

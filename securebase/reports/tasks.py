@@ -22,7 +22,11 @@ from securebase.newsletter.services import request_subscription
 from securebase.reports.mail import report_message
 from securebase.reports.models import ReportEmail
 from securebase.reports.pdf import render_report_pdf
-from securebase.reports.services import REPORT_TASK, build_report_context
+from securebase.reports.services import (
+    REPORT_TASK,
+    build_report_context,
+    purge_stale_report_emails,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -124,3 +128,11 @@ def send_report_email(report_email_id: int) -> str:
     finally:
         _finish(row, ReportEmail.Status.SENT, None)
     return "sent"
+
+
+def purge_report_emails() -> int:
+    """Daily: delete report mails that still hold an address after a day (a worker died).
+
+    Scheduled by a migration; ``manage.py purge_report_emails`` does the same by hand.
+    """
+    return purge_stale_report_emails(older_than=timedelta(days=1))

@@ -31,6 +31,13 @@ def test_redact_keeps_ordinary_words_and_short_paths() -> None:
     assert redact(text) == text
 
 
+def test_redact_keeps_code_names_but_masks_every_token_shape() -> None:
+    text = "in securebase/quiz/management/commands/purge_unfinished_sessions.py"
+    assert redact(text) == text
+    for token in (TOKEN, "abcdefghijklmnopqrstu1", "ABCDEFGHIJKLMNOPQRSTUV"):
+        assert token not in redact(f"/results/{token}/")
+
+
 def _record(msg: str, args: tuple[object, ...] = (), exc_info: object = None) -> logging.LogRecord:
     return logging.LogRecord("django.request", logging.ERROR, __file__, 1, msg, args, exc_info)
 

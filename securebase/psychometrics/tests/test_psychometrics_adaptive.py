@@ -20,7 +20,7 @@ def _respond(item: int, rng: np.random.Generator) -> int:
 
 def _run(test: AdaptiveTest, seed: int, limit: int = 36) -> list[int]:
     rng = np.random.default_rng(seed)
-    asked = []
+    asked: list[int] = []
     while (item := test.next_item()) is not None and len(asked) < limit:
         asked.append(item)
         test.answer(item, _respond(item, rng))

@@ -131,7 +131,7 @@ def test_invalid_answers_raise_value_error_naming_the_item(answers: dict, fragme
 
 
 def test_numpy_integers_are_accepted() -> None:
-    assert score({np.int64(2): np.int8(5)}).anxiety.n_items == 1
+    assert score({np.int64(2): np.int8(5)}).anxiety.n_items == 1  # type: ignore[dict-item]
 
 
 def test_style_probability_product_rule() -> None:

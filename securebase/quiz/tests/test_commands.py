@@ -96,3 +96,19 @@ def test_purge_command_takes_days() -> None:
     assert not QuizSession.objects.exists()
     with pytest.raises(CommandError):
         call_command("purge_unfinished_sessions", "--days", "0")
+
+
+def test_daily_purge_is_scheduled_for_the_worker(settings: object) -> None:
+    """The retention promise holds with `make run` alone: the worker runs it daily."""
+    from django_q.models import Schedule
+
+    from securebase.quiz.tasks import purge_unfinished_sessions
+
+    schedule = Schedule.objects.get(name="quiz-purge-unfinished")
+    assert schedule.func == "securebase.quiz.tasks.purge_unfinished_sessions"
+    assert schedule.schedule_type == Schedule.DAILY
+    settings.SECUREBASE_UNFINISHED_RETENTION_DAYS = 30  # type: ignore[attr-defined]
+    old = services.start_session("adaptive", consent_research=False)
+    QuizSession.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    assert purge_unfinished_sessions() == 1
+    assert not QuizSession.objects.exists()

@@ -122,3 +122,16 @@ def test_purge_removes_only_stale_rows_that_still_hold_an_address(session):
     call_command("purge_report_emails", stdout=io.StringIO())
 
     assert set(ReportEmail.objects.values_list("pk", flat=True)) == {fresh.pk, done.pk}
+
+
+def test_stale_address_purge_is_scheduled_daily_for_the_worker(session):
+    from django_q.models import Schedule
+
+    from securebase.reports.tasks import purge_report_emails
+
+    schedule = Schedule.objects.get(name="reports-purge-stale-emails")
+    assert schedule.func == "securebase.reports.tasks.purge_report_emails"
+    assert schedule.schedule_type == Schedule.DAILY
+    stale = ReportEmail.objects.create(session=session, email="stale@example.org")
+    ReportEmail.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=2))
+    assert purge_report_emails() == 1
