@@ -234,6 +234,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "securebase.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Flash messages live in the session: the default cookie storage would add a "messages"
+# cookie that cannot carry the __Host- prefix the session and CSRF cookies have.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -337,3 +337,26 @@ def test_stylesheets_load_nothing_from_elsewhere() -> None:
                 assert not EXTERNAL_CSS_RE.search(text), f"{path} loads from another host"
                 checked += 1
     assert checked
+
+
+@pytest.mark.django_db
+def test_form_posts_set_only_safe_cookies(
+    client: Client, production_like: None, mailoutbox: list[Any]
+) -> None:
+    """The cookies a visitor gets by using the site (session, messages) follow the rules too."""
+    seen: set[str] = set()
+
+    def post(path: str, data: dict[str, str]) -> Any:
+        response = client.post(path, data, secure=True)
+        assert response.status_code < 500, f"{path}: HTTP {response.status_code}"
+        assert_cookies_safe(response, path)
+        seen.update(name for name, morsel in response.cookies.items() if morsel["max-age"] != 0)
+        return response
+
+    started = post("/quiz/", {"form": "adaptive", "adult": "on"})
+    assert started.status_code in {302, 303}, started.status_code
+    token = _quiz_token(finish=True)
+    post(f"/results/{token}/email/", {"email": "cookie.check@example.org"})
+    post(f"/results/{token}/consent/", {})
+    post("/newsletter/", {"email": "cookie.reader@example.org"})
+    assert "__Host-sessionid" in seen

@@ -145,10 +145,17 @@ class AdaptiveTest:
         """Rebuild a test saved with :meth:`to_dict`; invalid states raise ``ValueError``."""
         if state.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported adaptive test state version {state.get('version')!r}")
-        test = cls(**dict(state["settings"]), bank=bank)
-        for pair in state["answers"]:
-            item, value = pair
-            test.answer(item, value)
+        settings, answers = state.get("settings"), state.get("answers")
+        if not isinstance(settings, Mapping) or not isinstance(answers, list):
+            raise ValueError("adaptive test state needs a 'settings' mapping and an 'answers' list")
+        try:
+            test = cls(**dict(settings), bank=bank)
+        except TypeError as error:
+            raise ValueError(f"invalid adaptive test settings: {error}") from error
+        for pair in answers:
+            if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                raise ValueError(f"answers must be [item, value] pairs, got {pair!r}")
+            test.answer(pair[0], pair[1])
         return test
 
     def to_json(self) -> str:
@@ -275,16 +282,24 @@ class AdaptiveTest:
         return self._best()
 
     def progress(self) -> float:
-        """Estimated share of the test done: answered / (answered + expected remaining).
+        """Estimated share of the test done: answered / (answered + expected remaining)."""
+        if self.is_done:
+            return 1.0
+        n = len(self._answers)
+        return n / (n + self.expected_remaining())
+
+    def expected_remaining(self) -> int:
+        """How many more questions this person will probably get (0 when done).
 
         For each dimension we count how many of its best remaining items (by information at
         the EAP) it would take, if the EAP stayed put, to meet both stopping targets: the
-        remaining SD at most ``se_target`` and the EAP far enough from the cut for the style
-        confidence (``sqrt(style_confidence)`` per dimension).
+        spread at most ``se_target`` and the EAP far enough from the cut for the style
+        confidence (``sqrt(style_confidence)`` per dimension). At least 1 until done, and never
+        beyond ``max_items``.
         """
-        n = len(self._answers)
         if self.is_done:
-            return 1.0
+            return 0
+        n = len(self._answers)
         post, eap, _, _ = self._state()
         scorer = self._scorer
         variance = post @ GRID**2 - eap**2
@@ -316,8 +331,7 @@ class AdaptiveTest:
                     needed + 1,
                 )
             remaining += needed
-        remaining = min(max(remaining, self.min_items - n, 1), self.max_items - n)
-        return n / (n + remaining)
+        return min(max(remaining, self.min_items - n, 1), self.max_items - n)
 
 
 def _remaining_sd(variance: FloatArray, remaining_information: FloatArray) -> FloatArray:

@@ -31,6 +31,7 @@ from securebase.psychometrics.calibration import (
     keyed_categories,
 )
 from securebase.psychometrics.data import EcrData, default_data_path, load_ecr_csv
+from securebase.psychometrics.itemfit import s_x2
 from securebase.psychometrics.norms import DIMENSIONS, build_norms
 from securebase.psychometrics.scoring import Scorer
 from securebase.psychometrics.styles import STYLES, style_of, tcc_cut
@@ -75,8 +76,11 @@ def _items_from_document(entries: Sequence[Mapping[str, Any]]) -> list[Item]:
     ]
 
 
-def _fit_statistics(fit: GrmFit, numbers: Sequence[int]) -> dict[str, Any]:
-    """Convergence, log-likelihood, reliability and observed-vs-expected category proportions."""
+def _fit_statistics(
+    fit: GrmFit, categories: NDArray[np.int64], numbers: Sequence[int]
+) -> dict[str, Any]:
+    """Convergence, log-likelihood, reliability, category proportions and S-X2 item fit."""
+    item_fits = s_x2(categories, fit.a, fit.b, fit.nodes, fit.weights)
     observed = fit.observed_category_proportions()
     expected = fit.expected_category_proportions()
     difference = observed - expected
@@ -90,11 +94,18 @@ def _fit_statistics(fit: GrmFit, numbers: Sequence[int]) -> dict[str, Any]:
         "marginal_reliability": _round(fit.marginal_reliability),
         "category_proportion_rmsd_mean": _round(float(np.mean(rmsd))),
         "category_proportion_max_abs_difference": _round(float(np.max(np.abs(difference)))),
+        "s_x2_n_complete": int(np.all(categories >= 0, axis=1).sum()),
+        "s_x2_rmsea_median": _round(float(np.median([f.rmsea for f in item_fits]))),
+        "s_x2_rmsea_max": _round(float(max(f.rmsea for f in item_fits))),
         "items": {
             str(number): {
                 "observed": _rounded_list(observed[j]),
                 "expected": _rounded_list(expected[j]),
                 "rmsd": _round(float(rmsd[j])),
+                "s_x2": _round(item_fits[j].s_x2, 1),
+                "s_x2_df": item_fits[j].df,
+                "s_x2_p": float(f"{item_fits[j].p_value:.3g}"),
+                "s_x2_rmsea": _round(item_fits[j].rmsea),
             }
             for j, number in enumerate(numbers)
         },
@@ -161,7 +172,8 @@ def calibrate_document(
         for j, column in enumerate(columns):
             entries[column]["a"] = _round(a[j], PARAMETER_DECIMALS)
             entries[column]["b"] = _rounded_list(b[j], PARAMETER_DECIMALS)
-        statistics[dimension] = _fit_statistics(fit, [entries[c]["number"] for c in columns])
+        numbers = [entries[c]["number"] for c in columns]
+        statistics[dimension] = _fit_statistics(fit, categories[:, columns], numbers)
         cuts[dimension] = _round(tcc_cut(a, b), PARAMETER_DECIMALS)
     items = _items_from_document(entries)
     scorer = Scorer(items, cuts)

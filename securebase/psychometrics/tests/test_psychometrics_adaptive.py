@@ -120,6 +120,20 @@ def test_invalid_state_is_rejected() -> None:
         AdaptiveTest.from_dict({**state, "version": 99})
     with pytest.raises(ValueError, match="item 99"):
         AdaptiveTest.from_dict({**state, "answers": [[99, 1]]})
+    with pytest.raises(ValueError, match="settings"):
+        AdaptiveTest.from_dict({**state, "settings": {"bogus": 1}})
+    with pytest.raises(ValueError, match="pairs"):
+        AdaptiveTest.from_dict({**state, "answers": [[1, 2, 3]]})
+    with pytest.raises(ValueError):
+        AdaptiveTest.from_dict({"version": 1})
+
+
+def test_state_is_small_and_extra_keys_are_ignored() -> None:
+    test = AdaptiveTest()
+    _run(test, 11)
+    assert len(test.to_json()) < 600
+    restored = AdaptiveTest.from_dict({**test.to_dict(), "undone": {}})
+    assert restored.answers == test.answers
 
 
 @settings(max_examples=10, deadline=None)
@@ -131,7 +145,12 @@ def test_progress_is_a_fraction_and_reaches_one(seed: int) -> None:
     while (item := test.next_item()) is not None:
         test.answer(item, _respond(item, rng))
         assert 0.0 < test.progress() <= 1.0
-    assert test.progress() == 1.0
+        remaining = test.expected_remaining()
+        answered = len(test.answers)
+        assert 0 <= remaining <= test.max_items - answered
+        if not test.is_done:
+            assert test.progress() == answered / (answered + remaining)
+    assert test.progress() == 1.0 and test.expected_remaining() == 0
 
 
 def test_consistent_extreme_person_stops_early() -> None:
