@@ -190,7 +190,7 @@ class AdaptiveTest:
     # -- selection and stopping --------------------------------------------------------------
 
     def _state(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-        """Posteriors, EAPs, remaining SDs and P(full-form theta > cut), memoised per answer set."""
+        """Posteriors, EAPs, forecast spreads and P(full-form EAP > cut), memoised per answers."""
         key = tuple(sorted(self._answers.items()))
         if self._state_cache is None or self._state_cache[0] != key:
             post = self._scorer.posteriors(self._answers)
@@ -231,6 +231,11 @@ class AdaptiveTest:
         return result
 
     def _loss(self, spread: FloatArray, p_high: FloatArray) -> FloatArray:
+        """Per-dimension loss whose expected drop ranks items (see the module docstring).
+
+        Precision beyond ``se_target`` earns nothing, so once a dimension is precise enough only
+        the uncertainty about its side of the cut still attracts items.
+        """
         target = self.se_target**2
         precision_loss: FloatArray = np.maximum(spread**2 - target, 0.0) / target
         return precision_loss + self.style_weight * np.minimum(p_high, 1.0 - p_high)
