@@ -35,6 +35,21 @@ class Item:
     a: float
     b: tuple[float, float, float, float]
 
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> Item:
+        """Build an item from its entry in the bank file's ``items`` list."""
+        b = [float(value) for value in entry["b"]]
+        if len(b) != 4:
+            raise ValueError(f"item {entry['number']}: expected 4 thresholds, got {len(b)}")
+        return cls(
+            number=int(entry["number"]),
+            text=str(entry["text"]),
+            dimension=str(entry["dimension"]),
+            reverse=bool(entry["reverse"]),
+            a=float(entry["a"]),
+            b=(b[0], b[1], b[2], b[3]),
+        )
+
     def keyed(self, answer: int) -> int:
         """Keyed answer 1..5: reverse-keyed items are scored ``6 - answer``."""
         return 6 - answer if self.reverse else answer
@@ -59,19 +74,7 @@ class ItemBank:
     def from_document(cls, document: Mapping[str, Any]) -> ItemBank:
         """Build a bank from the parsed JSON document (also used for in-memory refits)."""
         items = tuple(
-            Item(
-                number=int(entry["number"]),
-                text=str(entry["text"]),
-                dimension=str(entry["dimension"]),
-                reverse=bool(entry["reverse"]),
-                a=float(entry["a"]),
-                b=(
-                    float(entry["b"][0]),
-                    float(entry["b"][1]),
-                    float(entry["b"][2]),
-                    float(entry["b"][3]),
-                ),
-            )
+            Item.from_entry(entry)
             for entry in sorted(document["items"], key=lambda entry: int(entry["number"]))
         )
         if [item.number for item in items] != list(range(1, len(items) + 1)):

@@ -57,25 +57,6 @@ def _rounded_list(
     return [_round(value, decimals) for value in np.asarray(values, dtype=np.float64).ravel()]
 
 
-def _items_from_document(entries: Sequence[Mapping[str, Any]]) -> list[Item]:
-    return [
-        Item(
-            number=int(entry["number"]),
-            text=str(entry["text"]),
-            dimension=str(entry["dimension"]),
-            reverse=bool(entry["reverse"]),
-            a=float(entry["a"]),
-            b=(
-                float(entry["b"][0]),
-                float(entry["b"][1]),
-                float(entry["b"][2]),
-                float(entry["b"][3]),
-            ),
-        )
-        for entry in entries
-    ]
-
-
 def _fit_statistics(
     fit: GrmFit, categories: NDArray[np.int64], numbers: Sequence[int]
 ) -> dict[str, Any]:
@@ -175,7 +156,7 @@ def calibrate_document(
         numbers = [entries[c]["number"] for c in columns]
         statistics[dimension] = _fit_statistics(fit, categories[:, columns], numbers)
         cuts[dimension] = _round(tcc_cut(a, b), PARAMETER_DECIMALS)
-    items = _items_from_document(entries)
+    items = [Item.from_entry(entry) for entry in entries]
     scorer = Scorer(items, cuts)
     eap, _, p_high = scorer.batch(data.responses)
     styles = scorer.styles(p_high)
