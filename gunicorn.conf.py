@@ -23,9 +23,18 @@ preload_app = True
 
 
 def when_ready(server: object) -> None:
-    """Import every URL module (and so every view) in the master, before workers fork."""
+    """Warm what every worker needs in the master, before workers fork.
+
+    Imports every URL module (and so every view), parses the knowledge base and loads the
+    item bank, so that no visitor pays for a first render in a fresh worker.
+    """
     from django.db import connections
     from django.urls import get_resolver
 
+    from securebase.content.library import get_library
+    from securebase.psychometrics import item_bank
+
     get_resolver().url_patterns  # noqa: B018 - the attribute access is the import
+    get_library()
+    item_bank()
     connections.close_all()  # a connection must never be shared across a fork
