@@ -8,6 +8,7 @@ from django.utils import timezone
 from securebase.psychometrics import STYLES, Result, score
 from securebase.quiz import services
 from securebase.quiz.models import Answer, QuizSession
+from securebase.quiz.question_order import ADAPTIVE_TYPICAL_LENGTH
 from securebase.quiz.tests.conftest import answer_until_done
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def test_start_session_makes_an_unguessable_token_and_asks_a_first_question() ->
     step = services.current_step(session)
     assert step.item is not None and not step.done
     assert step.answered == 0 and step.progress == 0.0
-    assert step.estimated_total == 12
+    assert step.estimated_total == ADAPTIVE_TYPICAL_LENGTH
 
 
 def test_start_session_rejects_an_unknown_form() -> None:
