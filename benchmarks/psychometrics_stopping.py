@@ -1,11 +1,19 @@
 """Experimental stopping / selection rules for the adaptive ECR (not used by the site).
 
     .venv/bin/python benchmarks/psychometrics_stopping.py [--people 3000] [--held-out]
+    .venv/bin/python benchmarks/psychometrics_stopping.py --calibrated [--people 4000] [--held-out]
 
 Each variant is a subclass of :class:`AdaptiveTest` that changes one rule; all are evaluated like
 ``psychometrics_eval.py --grid`` (bank refitted on the 80% training split, 3,000 complete
 *training* respondents). ``--held-out`` runs the chosen candidate once on the held-out split.
 Results and the conclusion are in docs/psychometrics.md ("Trying to reach 12 items").
+
+``--calibrated`` is the empirically calibrated stopping experiment: it records the default test's
+item sequence to :data:`TRACE_ITEMS` items on the training respondents (selection does not depend
+on the stopping rule, so one trajectory per person serves every threshold), fits a per-dimension,
+per-length-band Platt map from the forecast ``max(p_d, 1 - p_d)`` to the observed agreement of
+the reported side with the full-form side, picks the threshold and cap offline, and with
+``--held-out`` runs that candidate once on the held-out split.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
+from numpy.typing import NDArray
+from scipy.special import expit, logit, ndtr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,7 +39,7 @@ from securebase.psychometrics.adaptive import AdaptiveTest, _remaining_sd
 from securebase.psychometrics.bank import BANK_PATH, ItemBank
 from securebase.psychometrics.calibrate import calibrate_document
 from securebase.psychometrics.data import default_data_path, load_ecr_csv
-from securebase.psychometrics.scoring import GRID
+from securebase.psychometrics.scoring import GRID, scorer_for
 
 GH_X, GH_W = np.polynomial.hermite_e.hermegauss(16)
 GH_W = GH_W / GH_W.sum()
@@ -147,6 +156,176 @@ def lookahead(rate: float, base: type[AdaptiveTest]) -> type[AdaptiveTest]:
     return Lookahead
 
 
+#: Bands of "items answered on this dimension" with their own calibration map.
+CAL_BANDS = ((1, 4), (5, 6), (7, 8), (9, 11), (12, 36))
+TRACE_ITEMS = 30
+CAL_MAX_ITEMS = (24, 26, 28, 30)
+CAL_THRESHOLDS = np.round(np.arange(0.85, 0.99, 0.0025), 4)
+Coefs = NDArray[np.float64]  # (2 dimensions, len(CAL_BANDS), 2): intercept, slope on logit(q)
+
+
+def calibrated_probability(coefs: Coefs, p_high: Any, n_dim: Any) -> Any:
+    """Calibrated P(reported side == full-form side) per dimension; arrays (..., 2)."""
+    q = np.clip(np.maximum(p_high, 1.0 - p_high), 0.5, 1.0 - 1e-9)
+    x = logit(q)
+    band = np.searchsorted([hi for _, hi in CAL_BANDS], np.maximum(n_dim, 1))
+    intercept = np.take_along_axis(coefs[:, :, 0].T, band.reshape(-1, 2), 0).reshape(band.shape)
+    slope = np.take_along_axis(coefs[:, :, 1].T, band.reshape(-1, 2), 0).reshape(band.shape)
+    return expit(intercept + slope * x)
+
+
+def calibrated_stop(coefs: Coefs, threshold: float) -> type[AdaptiveTest]:
+    """Stop when both spreads meet se_target and the product of the calibrated per-dimension
+    agreement probabilities is at least ``threshold`` (or at max_items)."""
+
+    class Calibrated(AdaptiveTest):
+        @property
+        def is_done(self) -> bool:
+            n = len(self._answers)
+            if n >= self.max_items or n >= self._scorer.n_items:
+                return True
+            if n < self.min_items:
+                return False
+            _, _, spread, p_high = self._state()
+            dims = self._scorer.dimension_index[list(self._answers)]
+            counts = np.bincount(dims, minlength=2)
+            confidence = float(np.prod(calibrated_probability(coefs, p_high, counts)))
+            return bool(np.all(spread <= self.se_target)) and confidence >= threshold
+
+    return Calibrated
+
+
+def _trace(bounds: tuple[int, int]) -> dict[str, Any]:
+    """Default item sequence to TRACE_ITEMS items; state after every answer."""
+    bank: ItemBank = _worker["bank"]
+    responses = _worker["responses"][bounds[0] : bounds[1]]
+    scorer = scorer_for(bank)
+    shape = (len(responses), TRACE_ITEMS, 2)
+    out = {key: np.zeros(shape) for key in ("eap", "spread", "p_fore", "p_post", "n_dim")}
+    for row, person in enumerate(responses):
+        test = AdaptiveTest(bank=bank, max_items=scorer.n_items)
+        for step in range(TRACE_ITEMS):
+            item = test._best()
+            test.answer(item, int(person[item - 1]))
+            post, eap, spread, p_fore = test._state()
+            out["eap"][row, step], out["spread"][row, step] = eap, spread
+            out["p_fore"][row, step] = p_fore
+            out["p_post"][row, step] = scorer.summaries(post)[2]
+            out["n_dim"][row, step, scorer.dimension_index[item]] = 1
+    out["n_dim"] = np.cumsum(out["n_dim"], axis=1)
+    return out
+
+
+def _logistic(x: Any, y: Any) -> Any:
+    """Maximum-likelihood logistic regression of y on (1, x) by Newton's method."""
+    design = np.stack([np.ones_like(x), x], axis=1)
+    beta = np.array([0.0, 1.0])
+    for _ in range(100):
+        p = expit(design @ beta)
+        hessian = design.T @ (design * (p * (1 - p) + 1e-12)[:, None]) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(hessian, design.T @ (y - p))
+        beta = beta + step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return beta
+
+
+def fit_calibration(trace: dict[str, Any], agree: Any, se_target: float, min_items: int) -> Coefs:
+    """Per dimension and length band: Platt map on logit(max(p, 1 - p)), fitted on the steps
+    where the rule could stop (at least min_items answered, the dimension precise enough)."""
+    coefs = np.zeros((2, len(CAL_BANDS), 2))
+    steps = np.arange(1, TRACE_ITEMS + 1)[None, :]
+    for d in range(2):
+        eligible = (steps >= min_items) & (trace["spread"][:, :, d] <= se_target)
+        q = np.maximum(trace["p_fore"][:, :, d], 1 - trace["p_fore"][:, :, d])
+        for b, (lo, hi) in enumerate(CAL_BANDS):
+            n_dim = trace["n_dim"][:, :, d]
+            mask = eligible & (n_dim >= lo) & (n_dim <= hi)
+            x = logit(np.clip(q[mask], 0.5, 1 - 1e-9))
+            coefs[d, b] = _logistic(x, agree[:, :, d][mask].astype(float))
+    return coefs
+
+
+def offline(
+    trace: dict[str, Any], full_eap: Any, stop_ok: Any, max_items: int, min_items: int
+) -> dict[str, Any]:
+    """Metrics of the rule 'first step where stop_ok (n >= min_items) or n == max_items'."""
+    ok = stop_ok.copy()
+    ok[:, : min_items - 1] = False
+    ok[:, max_items - 1 :] = True
+    stop = ok.argmax(axis=1)
+    rows = np.arange(len(stop))
+    cuts = trace["cuts"]
+    agree = (trace["p_post"][rows, stop] > 0.5) == (full_eap > cuts)
+    eap = trace["eap"][rows, stop]
+    return {
+        "mean_items": float((stop + 1).mean()),
+        "length_quantiles": [int(v) for v in np.percentile(stop + 1, [0, 10, 50, 90, 100])],
+        "agreement": float(agree.all(axis=1).mean()),
+        "r_anxiety": float(np.corrcoef(eap[:, 0], full_eap[:, 0])[0, 1]),
+        "r_avoidance": float(np.corrcoef(eap[:, 1], full_eap[:, 1])[0, 1]),
+    }
+
+
+def run_calibrated(
+    document: dict[str, Any], train_people: Any, held_out: Any | None
+) -> dict[str, Any]:
+    """Record, fit, choose (threshold, cap) on training; optionally confirm once held out."""
+    bank = ItemBank.from_document(document)
+    chunks = [(a, min(a + 250, len(train_people))) for a in range(0, len(train_people), 250)]
+    with ProcessPoolExecutor(2, initializer=_init, initargs=(document, train_people)) as pool:
+        parts = list(pool.map(_trace, chunks))
+    trace = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    trace["cuts"] = np.array([bank.cuts["anxiety"], bank.cuts["avoidance"]])
+    full_eap, _ = E.reference(bank, train_people)
+    defaults = AdaptiveTest(bank=bank)
+    se, min_items = defaults.se_target, defaults.min_items
+    agree = (trace["p_post"] > 0.5) == (full_eap > trace["cuts"])[:, None, :]
+    coefs = fit_calibration(trace, agree, se, min_items)
+    print("calibration map (dimension, band: intercept, slope):")
+    for d, dimension in enumerate(("anxiety", "avoidance")):
+        for b, band in enumerate(CAL_BANDS):
+            print(f"  {dimension} {band}: {coefs[d, b, 0]:+.3f} {coefs[d, b, 1]:.3f}")
+    precise = np.all(trace["spread"] <= se, axis=2)
+    raw = np.prod(np.maximum(trace["p_fore"], 1 - trace["p_fore"]), axis=2)
+    cal = np.prod(calibrated_probability(coefs, trace["p_fore"], trace["n_dim"]), axis=2)
+    best: dict[str, Any] = {}
+    for label, confidence in (("raw", raw), ("calibrated", cal)):
+        points = []
+        for cap in CAL_MAX_ITEMS:
+            for c in CAL_THRESHOLDS:
+                row = offline(trace, full_eap, precise & (confidence >= c), cap, min_items)
+                points.append({**row, "max_items": cap, "threshold": float(c)})
+        for need_r in (False, True):
+            feasible = [
+                p
+                for p in points
+                if p["agreement"] >= 0.955
+                and (not need_r or min(p["r_anxiety"], p["r_avoidance"]) >= 0.935)
+            ]
+            choice = min(feasible, key=lambda p: p["mean_items"]) if feasible else None
+            if choice is not None:
+                row = {
+                    **choice,
+                    "form": f"{label} c {choice['threshold']} max {choice['max_items']}",
+                }
+                tag = "agreement >= 95.5% and r >= .935" if need_r else "agreement >= 95.5%"
+                print(f"{tag}: " + E.format_table([row]).splitlines()[-1], flush=True)
+                if label == "calibrated" and not need_r:
+                    best = choice
+    if held_out is not None and best:
+        settings = {"max_items": best["max_items"]}
+        cls = calibrated_stop(coefs, best["threshold"])
+        _init(document, held_out)
+        rows = [_simulate("defaults", AdaptiveTest, {})]
+        rows.append(
+            _simulate(f"calibrated, c {best['threshold']}, max {best['max_items']}", cls, settings)
+        )
+        print(f"{len(held_out):,} complete held-out respondents")
+        print(E.format_table(rows))
+    return {"coefs": coefs, "best": best}
+
+
 VARIANTS: dict[str, Callable[[], type[AdaptiveTest]]] = {
     "defaults": lambda: AdaptiveTest,
     "schedule .92/12/.80": lambda: schedule(0.92, 12, 0.80),
@@ -173,10 +352,12 @@ def _init(document: dict[str, Any], responses: Any) -> None:
 
 
 def _run(name: str) -> dict[str, Any]:
+    return _simulate(name, VARIANTS[name](), SETTINGS.get(name, {}))
+
+
+def _simulate(name: str, cls: type[AdaptiveTest], settings: dict[str, Any]) -> dict[str, Any]:
     bank: ItemBank = _worker["bank"]
     responses = _worker["responses"]
-    cls = VARIANTS[name]()
-    settings = SETTINGS.get(name, {})
     lengths, thetas, styles = [], np.empty((len(responses), 2)), []
     for row, person in enumerate(responses):
         test = cls(bank=bank, **settings)
@@ -195,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=default_data_path())
     parser.add_argument("--people", type=int, default=E.GRID_PEOPLE)
     parser.add_argument("--held-out", action="store_true", help=f"run {CANDIDATE!r} held out")
+    parser.add_argument("--calibrated", action="store_true", help="calibrated stopping")
     parser.add_argument("--fitted", type=Path, help="cache file for the 80%% refit (JSON)")
     args = parser.parse_args(argv)
     data = load_ecr_csv(args.data)
@@ -208,6 +390,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.fitted.write_text(json.dumps(document), encoding="utf-8")
     responses = data.responses.astype(np.int64)
     complete = np.all(responses > 0, axis=1)
+    if args.calibrated:
+        people = responses[train[complete[train]]]
+        order = np.random.default_rng(E.SEED + 1).permutation(len(people))
+        people = people[order[: args.people]]
+        held_out = responses[test[complete[test]]] if args.held_out else None
+        print(f"{len(people):,} complete training respondents")
+        run_calibrated(document, people, held_out)
+        return 0
     if args.held_out:
         people, names = responses[test[complete[test]]], ["defaults", CANDIDATE]
     else:
