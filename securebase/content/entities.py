@@ -198,8 +198,22 @@ class Rendered:
 
 
 # eq=False: related articles point at each other, so equality and hashing are by identity.
+class RenderedPage:
+    """What a page with a Markdown body offers its template (articles and style pages)."""
+
+    body: Rendered
+
+    @property
+    def html(self) -> str:
+        return self.body.html
+
+    @property
+    def reading_minutes(self) -> int:
+        return self.body.reading_minutes
+
+
 @dataclass(frozen=True, eq=False)
-class Article:
+class Article(RenderedPage):
     slug: str
     title: str
     summary: str
@@ -213,20 +227,12 @@ class Article:
     related: list[Article] = field(default_factory=list, repr=False)
 
     @property
-    def html(self) -> str:
-        return self.body.html
-
-    @property
-    def reading_minutes(self) -> int:
-        return self.body.reading_minutes
-
-    @property
     def url(self) -> str:
         return f"/articles/{self.slug}/"
 
 
 @dataclass(frozen=True)
-class StylePage:
+class StylePage(RenderedPage):
     style: str
     title: str
     also_called: list[str]
@@ -236,14 +242,6 @@ class StylePage:
     growth_edges: list[str]
     next_steps: list[str]
     body: Rendered
-
-    @property
-    def html(self) -> str:
-        return self.body.html
-
-    @property
-    def reading_minutes(self) -> int:
-        return self.body.reading_minutes
 
     @property
     def url(self) -> str:
