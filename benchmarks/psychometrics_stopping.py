@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import psychometrics_eval as E
 
-from securebase.psychometrics.adaptive import AdaptiveTest, _remaining_sd
+from securebase.psychometrics.adaptive import AdaptiveTest, _p_above, _remaining_sd
 from securebase.psychometrics.bank import BANK_PATH, ItemBank
 from securebase.psychometrics.calibrate import calibrate_document
 from securebase.psychometrics.data import default_data_path, load_ecr_csv
@@ -154,6 +154,134 @@ def lookahead(rate: float, base: type[AdaptiveTest]) -> type[AdaptiveTest]:
             return self.gain_rate() < rate
 
     return Lookahead
+
+
+def residual_correlations(bank: ItemBank, responses: Any) -> Any:
+    """Yen's Q3 from the GRM, centred: (items + 1, items + 1), 0 across dimensions.
+
+    Residual of a keyed answer = keyed answer - its expectation under the GRM averaged over the
+    person's full-form posterior; Q3 is the correlation of two items' residuals over people, and
+    the average off-diagonal Q3 of the dimension (about -1/(n - 1)) is subtracted (Q3*).
+    """
+    scorer = scorer_for(bank)
+    responses = np.asarray(responses, dtype=np.int64)
+    n_items = scorer.n_items
+    log_post = np.tile(scorer.log_prior, (len(responses), 2, 1))
+    for k in range(1, n_items + 1):
+        log_post[:, scorer.dimension_index[k], :] += scorer.log_like[k][responses[:, k - 1]]
+    log_post -= log_post.max(axis=2, keepdims=True)
+    post = np.exp(log_post)
+    post /= post.sum(axis=2, keepdims=True)
+    residuals = np.zeros((len(responses), n_items))
+    for k in range(1, n_items + 1):
+        d = scorer.dimension_index[k]
+        expected_click = np.arange(1, 6) @ scorer.category_probabilities[k, 1:]  # (grid,)
+        sign = -1.0 if bank.items[k - 1].reverse else 1.0
+        residuals[:, k - 1] = sign * (responses[:, k - 1] - post[:, d, :] @ expected_click)
+    q3 = np.zeros((n_items + 1, n_items + 1))
+    corr = np.corrcoef(residuals, rowvar=False)
+    dims = scorer.dimension_index[1:]
+    for d in range(2):
+        index = np.flatnonzero(dims == d)
+        block = corr[np.ix_(index, index)]
+        off = ~np.eye(len(index), dtype=bool)
+        block = np.where(off, block - block[off].mean(), 0.0)
+        q3[np.ix_(index + 1, index + 1)] = block
+    return q3
+
+
+def q3_selection(q3: Any, lam: float, *, positive: bool = True) -> type[AdaptiveTest]:
+    """Default preposterior selection with each candidate's expected loss reduction multiplied
+    by ``1 - lam * max Q3*`` with the items already answered (positive part, or |Q3*|)."""
+    penalty_matrix = np.maximum(q3, 0.0) if positive else np.abs(q3)
+
+    class Q3(AdaptiveTest):
+        def _best(self) -> int:
+            key = tuple(sorted(self._answers.items()))
+            if self._best_cache is not None and self._best_cache[0] == key:
+                return self._best_cache[1]
+            post, _, spread, p_high = self._state()
+            scorer = self._scorer
+            candidates = np.array(
+                [k for k in range(1, scorer.n_items + 1) if k not in self._answers]
+            )
+            dims = scorer.dimension_index[candidates]
+            joint = scorer.category_probabilities[candidates, 1:] * post[dims][:, None, :]
+            predictive = joint.sum(axis=2)
+            mean = np.einsum("rkg,g->rk", joint, GRID) / predictive
+            second = np.einsum("rkg,g->rk", joint, GRID**2) / predictive
+            variance = np.maximum(second - mean**2, 0.0)
+            others = self._remaining_information()[dims] - scorer.information[candidates]
+            still_to_come = np.einsum("rkg,rg->rk", joint, others) / predictive
+            total = np.einsum("rkg,rg->rk", joint, scorer.total_information[dims]) / predictive
+            misfit = self._misfit_vector[dims][:, None]
+            new_spread = self._spread(variance, still_to_come, total, misfit)
+            new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
+            expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
+            gain = self._loss(spread, p_high)[dims] - expected_loss
+            if self._answers:
+                asked = np.fromiter(self._answers, dtype=np.int64)
+                worst = penalty_matrix[np.ix_(candidates, asked)].max(axis=1)
+                gain = np.where(gain > 0, gain * np.maximum(1.0 - lam * worst, 0.0), gain)
+            best = int(candidates[int(np.argmax(gain))])
+            self._best_cache = (key, best)
+            return best
+
+    return Q3
+
+
+def run_q3(document: dict[str, Any], q3_people: Any, people: Any, held_out: Any | None) -> None:
+    """Q3 from the training split; grid of (lambda, misfit scale, se_target) on training."""
+    bank = ItemBank.from_document(document)
+    q3 = residual_correlations(bank, q3_people)
+    _worker["q3"] = q3
+    dims = scorer_for(bank).dimension_index
+    for d, dimension in enumerate(("anxiety", "avoidance")):
+        index = np.flatnonzero(dims == d)
+        block = q3[np.ix_(index, index)]
+        upper = block[np.triu_indices(len(index), 1)]
+        order = np.argsort(upper)[::-1][:5]
+        i, j = np.triu_indices(len(index), 1)
+        pairs = ", ".join(f"{index[i[o]]}-{index[j[o]]} {upper[o]:.2f}" for o in order)
+        print(f"{dimension}: Q3* > .1 in {np.mean(upper > 0.1):.0%} of pairs; top {pairs}")
+    jobs = [(name, lam, positive, settings) for name, lam, positive, settings in Q3_GRID]
+    with ProcessPoolExecutor(2, initializer=_init_q3, initargs=(document, people, q3)) as pool:
+        for row in pool.map(_run_q3, jobs):
+            print(E.format_table([row]).splitlines()[-1], flush=True)
+    if held_out is not None:
+        name, lam, positive, settings = Q3_CANDIDATE
+        _init(document, held_out)
+        _worker["q3"] = q3
+        print(f"{len(held_out):,} complete held-out respondents")
+        rows = [_simulate("defaults", AdaptiveTest, {}), _run_q3(Q3_CANDIDATE)]
+        print(E.format_table(rows))
+
+
+def _init_q3(document: dict[str, Any], responses: Any, q3: Any) -> None:
+    _init(document, responses)
+    _worker["q3"] = q3
+
+
+def _run_q3(job: tuple[str, float, bool, dict[str, Any]]) -> dict[str, Any]:
+    name, lam, positive, settings = job
+    return _simulate(name, q3_selection(_worker["q3"], lam, positive=positive), settings)
+
+
+def _misfit(scale: float) -> dict[str, float]:
+    return {"anxiety": 0.075 * scale, "avoidance": 0.05 * scale}
+
+
+Q3_GRID: list[tuple[str, float, bool, dict[str, Any]]] = [
+    ("q3 lambda 0", 0.0, True, {}),
+    ("q3 lambda 1", 1.0, True, {}),
+    ("q3 lambda 2", 2.0, True, {}),
+    ("q3 lambda 4", 4.0, True, {}),
+    ("q3 |.| lambda 2", 2.0, False, {}),
+    ("q3 lambda 2, misfit x.75", 2.0, True, {"misfit_variance": _misfit(0.75)}),
+    ("q3 lambda 4, misfit x.75", 4.0, True, {"misfit_variance": _misfit(0.75)}),
+    ("q3 lambda 0, misfit x.75", 0.0, True, {"misfit_variance": _misfit(0.75)}),
+]
+Q3_CANDIDATE = Q3_GRID[0]
 
 
 #: Bands of "items answered on this dimension" with their own calibration map.
@@ -377,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=E.GRID_PEOPLE)
     parser.add_argument("--held-out", action="store_true", help=f"run {CANDIDATE!r} held out")
     parser.add_argument("--calibrated", action="store_true", help="calibrated stopping")
+    parser.add_argument("--q3", action="store_true", help="Q3-aware item selection")
     parser.add_argument("--fitted", type=Path, help="cache file for the 80%% refit (JSON)")
     args = parser.parse_args(argv)
     data = load_ecr_csv(args.data)
@@ -390,6 +519,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.fitted.write_text(json.dumps(document), encoding="utf-8")
     responses = data.responses.astype(np.int64)
     complete = np.all(responses > 0, axis=1)
+    if args.q3:
+        pool_train = responses[train[complete[train]]]
+        order = np.random.default_rng(E.SEED + 1).permutation(len(pool_train))
+        people = pool_train[order[: args.people]]
+        held_out = responses[test[complete[test]]] if args.held_out else None
+        print(f"{len(people):,} complete training respondents (Q3 from {len(pool_train):,})")
+        run_q3(document, pool_train, people, held_out)
+        return 0
     if args.calibrated:
         people = responses[train[complete[train]]]
         order = np.random.default_rng(E.SEED + 1).permutation(len(people))
