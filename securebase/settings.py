@@ -300,6 +300,7 @@ LOGGING = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "securebase.core.logging.PrivateExceptionReporterFilter"
 
 # --- Product settings ---------------------------------------------------------------
-# Unfinished quiz sessions older than this are purged by
-# `manage.py purge_unfinished_sessions` (operators schedule it daily).
+# Unfinished quiz sessions older than this are purged daily by the django-q2 worker
+# (schedule from securebase/quiz/migrations/0002); `manage.py purge_unfinished_sessions`
+# does the same by hand.
 SECUREBASE_UNFINISHED_RETENTION_DAYS = int(os.environ.get("UNFINISHED_RETENTION_DAYS", "30"))
