@@ -272,14 +272,16 @@ def _misfit(scale: float) -> dict[str, float]:
 
 
 Q3_GRID: list[tuple[str, float, bool, dict[str, Any]]] = [
-    ("q3 lambda 0", 0.0, True, {}),
-    ("q3 lambda 1", 1.0, True, {}),
-    ("q3 lambda 2", 2.0, True, {}),
-    ("q3 lambda 4", 4.0, True, {}),
-    ("q3 |.| lambda 2", 2.0, False, {}),
-    ("q3 lambda 2, misfit x.75", 2.0, True, {"misfit_variance": _misfit(0.75)}),
-    ("q3 lambda 4, misfit x.75", 4.0, True, {"misfit_variance": _misfit(0.75)}),
-    ("q3 lambda 0, misfit x.75", 0.0, True, {"misfit_variance": _misfit(0.75)}),
+    ("q3 lambda 1, misfit x.5", 1.0, True, {"misfit_variance": _misfit(0.5)}),
+    ("q3 lambda 1, misfit x.6", 1.0, True, {"misfit_variance": _misfit(0.6)}),
+    ("q3 lambda 1, misfit x.75", 1.0, True, {"misfit_variance": _misfit(0.75)}),
+    ("q3 lambda 2, misfit x.5", 2.0, True, {"misfit_variance": _misfit(0.5)}),
+    ("q3 lambda 2, misfit x.6", 2.0, True, {"misfit_variance": _misfit(0.6)}),
+    ("q3 lambda 1, se .47", 1.0, True, {"se_target": 0.47}),
+    ("q3 lambda 1, se .5", 1.0, True, {"se_target": 0.5}),
+    ("q3 lambda 2, se .5", 2.0, True, {"se_target": 0.5}),
+    ("q3 lambda 1, misfit x.75, se .47", 1.0, True, {"misfit_variance": _misfit(0.75), "se_target": 0.47}),
+    ("q3 lambda 0.5, misfit x.75", 0.5, True, {"misfit_variance": _misfit(0.75)}),
 ]
 Q3_CANDIDATE = Q3_GRID[0]
 

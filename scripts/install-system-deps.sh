@@ -3,7 +3,7 @@
 # As root on Debian it installs what is missing; elsewhere it names what to install.
 set -euo pipefail
 
-packages=(chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
+packages=(chromium postgresql redis-server libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
 
 missing=()
 for pkg in "${packages[@]}"; do
