@@ -12,7 +12,7 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +118,31 @@ class ItemBank:
         """2-D histogram of full-form EAPs of the calibration sample, and the style shares."""
         result: dict[str, Any] = copy.deepcopy(self.document["population"])
         return result
+
+    @cached_property
+    def local_dependence(self) -> FloatArray:
+        """Centred residual correlations Q3* between items, (items + 1, items + 1), read-only.
+
+        Indexed by item number (row and column 0 are zero), symmetric, zero on the diagonal and
+        between items of different dimensions. A bank file without the ``local_dependence``
+        section (older files, test fixtures) gives all zeros, so the adaptive test's
+        local-dependence penalty then has no effect.
+        """
+        n = len(self.items)
+        matrix = np.zeros((n + 1, n + 1))
+        section = self.document.get("local_dependence")
+        if section is not None:
+            for dimension in DIMENSIONS:
+                numbers = [int(number) for number in section[dimension]["items"]]
+                if numbers != [item.number for item in self.dimension_items(dimension)]:
+                    raise ValueError(f"local_dependence: wrong items for {dimension}")
+                block = np.array(section[dimension]["q3"], dtype=np.float64)
+                if block.shape != (len(numbers), len(numbers)) or not np.allclose(block, block.T):
+                    raise ValueError(f"local_dependence: {dimension} needs a symmetric matrix")
+                matrix[np.ix_(numbers, numbers)] = block
+            np.fill_diagonal(matrix, 0.0)
+        matrix.setflags(write=False)
+        return matrix
 
     @property
     def calibration(self) -> dict[str, Any]:

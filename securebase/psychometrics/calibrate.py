@@ -4,7 +4,9 @@
 
 Reads the hand-maintained sections of the bank (wording, keying, labels, citation), fits one GRM
 per dimension (:mod:`calibration`), derives the style cuts (:mod:`styles`), norm tables
-(:mod:`norms`) and the population histogram from full-form EAPs, and writes everything back.
+(:mod:`norms`), the population histogram from full-form EAPs and the within-dimension residual
+correlations (centred Q3*, section ``local_dependence``, used by the adaptive test's item
+selection), and writes everything back.
 The output depends only on the input: floats are rounded, dates are the data release date rather
 than the clock, and the JSON layout is fixed, so re-running gives a byte-identical file.
 """
@@ -31,6 +33,7 @@ from securebase.psychometrics.calibration import (
     keyed_categories,
 )
 from securebase.psychometrics.data import EcrData, default_data_path, load_ecr_csv
+from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.itemfit import s_x2
 from securebase.psychometrics.norms import DIMENSIONS, build_norms
 from securebase.psychometrics.scoring import Scorer
@@ -42,6 +45,7 @@ REGENERATE_COMMAND = (
 DATA_RELEASE = "2018-03-01"
 PARAMETER_DECIMALS = 4
 STAT_DECIMALS = 4
+Q3_DECIMALS = 3
 HISTOGRAM_BINS = 24
 HISTOGRAM_RANGE = 3.0
 
@@ -131,6 +135,64 @@ def _classical_agreement(
     return float(np.mean(agree))
 
 
+def residual_correlations(scorer: Scorer, responses: NDArray[np.integer]) -> FloatArray:
+    """Centred Yen's Q3 (Q3*) of complete response patterns, (items + 1, items + 1).
+
+    The residual of a keyed answer is the keyed answer minus its GRM expectation averaged over
+    the person's full-form posterior; Q3 is the correlation of two items' residuals over people,
+    and the mean off-diagonal Q3 of the dimension (about -1/(n - 1)) is subtracted (Q3*).
+    Indexed by item number (row and column 0 unused); 0 on the diagonal and across dimensions.
+    """
+    responses = np.asarray(responses, dtype=np.int64)
+    n_items = scorer.n_items
+    log_post = np.tile(scorer.log_prior, (len(responses), len(DIMENSIONS), 1))
+    for k in range(1, n_items + 1):
+        log_post[:, scorer.dimension_index[k], :] += scorer.log_like[k][responses[:, k - 1]]
+    log_post -= log_post.max(axis=2, keepdims=True)
+    post = np.exp(log_post)
+    post /= post.sum(axis=2, keepdims=True)
+    residuals = np.zeros((len(responses), n_items))
+    for k in range(1, n_items + 1):
+        d = scorer.dimension_index[k]
+        expected_click = np.arange(1, 6) @ scorer.category_probabilities[k, 1:]  # (grid,)
+        sign = -1.0 if scorer.items[k - 1].reverse else 1.0
+        residuals[:, k - 1] = sign * (responses[:, k - 1] - post[:, d, :] @ expected_click)
+    q3: FloatArray = np.zeros((n_items + 1, n_items + 1))
+    corr: FloatArray = np.asarray(np.corrcoef(residuals, rowvar=False), dtype=np.float64)
+    dims = scorer.dimension_index[1:]
+    for d in range(len(DIMENSIONS)):
+        index = np.flatnonzero(dims == d)
+        block = corr[np.ix_(index, index)]
+        off = ~np.eye(len(index), dtype=bool)
+        block = np.where(off, block - block[off].mean(), 0.0)
+        q3[np.ix_(index + 1, index + 1)] = block
+    return q3
+
+
+def _local_dependence(scorer: Scorer, responses: NDArray[np.integer]) -> dict[str, Any]:
+    """Bank section ``local_dependence``: Q3* per dimension from the complete patterns."""
+    complete = responses[np.all(responses > 0, axis=1)]
+    q3 = residual_correlations(scorer, complete)
+    section: dict[str, Any] = {
+        "method": (
+            "centred Yen's Q3 (Q3*) within each dimension: residual = keyed answer minus its GRM "
+            "expectation averaged over the person's full-form EAP posterior; Q3 = correlation of "
+            "two items' residuals over the complete response patterns of the calibration data; "
+            "the dimension's mean off-diagonal Q3 is subtracted; diagonal 0; rows and columns "
+            "follow 'items'"
+        ),
+        "n_complete": len(complete),
+    }
+    for d, dimension in enumerate(DIMENSIONS):
+        numbers = [int(k) for k in np.flatnonzero(scorer.dimension_index == d)]
+        block = q3[np.ix_(numbers, numbers)]
+        section[dimension] = {
+            "items": numbers,
+            "q3": [_rounded_list(row, Q3_DECIMALS) for row in block],
+        }
+    return section
+
+
 def calibrate_document(
     base: Mapping[str, Any],
     data: EcrData,
@@ -194,6 +256,7 @@ def calibrate_document(
         **build_norms(thetas, data.gender, data.age),
     }
     document["population"] = _population(eap, styles)
+    document["local_dependence"] = _local_dependence(scorer, data.responses)
     return document
 
 

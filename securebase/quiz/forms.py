@@ -11,7 +11,7 @@ class StartForm(forms.Form):
     form = forms.ChoiceField(
         label="Which test?",
         choices=[
-            (QuizForm.ADAPTIVE, "Quick test: about 13 questions that adapt to your answers"),
+            (QuizForm.ADAPTIVE, "Quick test: about 12 questions that adapt to your answers"),
             (QuizForm.FULL, "Full test: all 36 questions, the most precise result"),
         ],
         initial=QuizForm.ADAPTIVE,

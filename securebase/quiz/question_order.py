@@ -18,7 +18,7 @@ from securebase.psychometrics import AdaptiveTest, Result, score
 FULL_FORM_LENGTH = 36
 # What the quick test usually needs; only shown before the first answer, when the
 # adaptive estimate has nothing to go on yet.
-ADAPTIVE_TYPICAL_LENGTH = 13  # mean 12.9 on held-out respondents (docs/psychometrics.md)
+ADAPTIVE_TYPICAL_LENGTH = 12  # mean 11.9 on held-out respondents (docs/psychometrics.md)
 
 
 class QuestionOrder(Protocol):

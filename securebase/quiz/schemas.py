@@ -10,7 +10,7 @@ from pydantic import StrictBool, StrictInt
 
 class StartIn(Schema):
     form: Literal["adaptive", "full"] = Field(
-        "adaptive", description="adaptive: about 13 questions; full: all 36 ECR items"
+        "adaptive", description="adaptive: about 12 questions; full: all 36 ECR items"
     )
     consent_research: StrictBool = Field(
         False, description="allow anonymous research use of the answers"

@@ -44,7 +44,7 @@ def test_quick_test_by_clicking_with_reload_back_and_the_pdf(page: Page) -> None
     assert_accessible(page)
     start(page)
     assert_accessible(page)
-    expect(page.locator("#progress-label")).to_have_text("Question 1 of about 13")
+    expect(page.locator("#progress-label")).to_have_text("Question 1 of about 12")
     page.evaluate("() => { window.__samePage = true; }")
 
     first = statement(page)

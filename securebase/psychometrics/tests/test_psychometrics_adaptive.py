@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from securebase.psychometrics import AdaptiveTest, score
+from securebase.psychometrics.bank import ItemBank, item_bank
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -159,3 +160,106 @@ def test_consistent_extreme_person_stops_early() -> None:
         test.answer(item, 5 if item % 2 == 0 else 1)  # very anxious, answers avoidance items 1
     assert test.result().style in {"anxious", "disorganized"}
     assert len(test.answers) < test.max_items
+
+
+# -- local-dependence penalty and defaults -----------------------------------------------------
+
+
+def _bank_with_q3(pairs: dict[tuple[int, int], float] | None) -> ItemBank:
+    """The shipped bank with its Q3* replaced by ``pairs`` (``None``: section removed)."""
+    document = dict(item_bank().document)
+    if pairs is None:
+        document.pop("local_dependence", None)
+        return ItemBank.from_document(document)
+    matrix = np.zeros((37, 37))
+    for (i, j), value in pairs.items():
+        matrix[i, j] = matrix[j, i] = value
+    section: dict[str, object] = {"method": "test"}
+    for dimension in ("anxiety", "avoidance"):
+        numbers = [item.number for item in item_bank().dimension_items(dimension)]
+        section[dimension] = {
+            "items": numbers,
+            "q3": matrix[np.ix_(numbers, numbers)].tolist(),
+        }
+    document["local_dependence"] = section
+    return ItemBank.from_document(document)
+
+
+def test_defaults_are_the_adopted_local_dependence_setting() -> None:
+    params = AdaptiveTest().get_params()
+    assert params == {
+        "max_items": 24,
+        "min_items": 4,
+        "se_target": 0.48,
+        "style_confidence": 0.93,
+        "style_weight": 4.0,
+        "misfit_variance": {"anxiety": 0.03, "avoidance": 0.025},
+        "local_dependence_penalty": 1.5,
+    }
+    assert AdaptiveTest().to_dict()["settings"]["local_dependence_penalty"] == 1.5
+    with pytest.raises(ValueError):
+        AdaptiveTest(local_dependence_penalty=-0.1)
+
+
+def test_shipped_q3_matrix_is_symmetric_and_within_dimension() -> None:
+    bank = item_bank()
+    q3 = bank.local_dependence
+    assert q3.shape == (37, 37)
+    assert np.array_equal(q3, q3.T)
+    assert np.all(np.diag(q3) == 0) and np.all(q3[0] == 0)
+    odd = np.arange(37) % 2 == 1  # avoidance items are odd, anxiety items even
+    assert np.all(q3[np.ix_(odd, ~odd)] == 0)
+    assert np.any(q3 > 0.3)  # e.g. anxiety 12-16, avoidance 33-35
+    assert not q3.flags.writeable
+
+
+def test_bank_without_q3_loads_and_penalty_has_no_effect() -> None:
+    bank = _bank_with_q3(None)
+    assert np.all(bank.local_dependence == 0)
+    plain = AdaptiveTest(bank=bank, local_dependence_penalty=0.0)
+    penalised = AdaptiveTest(bank=bank)
+    assert _run(plain, 5) == _run(penalised, 5)
+
+
+def test_penalty_steers_away_from_a_locally_dependent_item() -> None:
+    plain = AdaptiveTest(local_dependence_penalty=0.0, bank=_bank_with_q3({}))
+    rng = np.random.default_rng(3)
+    while len({item % 2 for item in plain.answers}) < 2:  # answered items in both dimensions
+        item = plain.next_item()
+        assert item is not None
+        plain.answer(item, int(rng.integers(1, 6)))
+    target = plain.next_item()
+    assert target is not None
+    partner = next(item for item in plain.answers if item % 2 == target % 2)
+    dependent = _bank_with_q3({(partner, target): 0.6})
+    for lam, expected_same in [(0.0, True), (1.5, False)]:
+        test = AdaptiveTest(bank=dependent, local_dependence_penalty=lam)
+        for item, value in plain.answers.items():
+            test.answer(item, value)
+        assert (test.next_item() == target) is expected_same
+    # zero Q3* everywhere: the penalty changes nothing
+    unpenalised = AdaptiveTest(bank=_bank_with_q3({}))
+    for item, value in plain.answers.items():
+        unpenalised.answer(item, value)
+    assert unpenalised.next_item() == target
+
+
+def test_old_state_without_penalty_keeps_the_plain_rule() -> None:
+    old_settings = {
+        "max_items": 24,
+        "min_items": 4,
+        "se_target": 0.45,
+        "style_confidence": 0.92,
+        "style_weight": 4.0,
+        "misfit_variance": {"anxiety": 0.075, "avoidance": 0.05},
+    }
+    reference = AdaptiveTest(**old_settings, local_dependence_penalty=0.0)  # type: ignore[arg-type]
+    _run(reference, 13, limit=5)
+    state = {"version": 1, "settings": old_settings, "answers": reference.to_dict()["answers"]}
+    restored = AdaptiveTest.from_dict(state)
+    assert restored.local_dependence_penalty == 0.0
+    assert restored.get_params() == reference.get_params()
+    assert restored.next_item() == reference.next_item()
+    again = AdaptiveTest.from_json(restored.to_json())
+    assert again.to_dict() == restored.to_dict()
+    assert again.to_dict()["settings"]["local_dependence_penalty"] == 0.0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from securebase.psychometrics.bank import item_bank
+from securebase.psychometrics.calibrate import residual_correlations
 from securebase.psychometrics.calibration import fit_grm, keyed_categories
 from securebase.psychometrics.data import EcrData, default_data_path, load_ecr_csv
 from securebase.psychometrics.norms import DIMENSIONS
@@ -74,3 +75,11 @@ def test_committed_norms_are_the_full_form_eaps_of_this_file(data: EcrData) -> N
     for d, dimension in enumerate(DIMENSIONS):
         expected = np.percentile(eap[:, d], range(101))
         assert np.allclose(overall.quantiles[dimension], expected, atol=1e-3)
+
+
+def test_committed_local_dependence_is_the_q3_of_this_file(data: EcrData) -> None:
+    bank = item_bank()
+    complete = data.responses[(data.responses > 0).all(axis=1)]
+    q3 = residual_correlations(scorer_for(bank), complete)
+    assert bank.document["local_dependence"]["n_complete"] == len(complete)
+    assert np.max(np.abs(q3 - bank.local_dependence)) <= 5e-4 + 1e-9

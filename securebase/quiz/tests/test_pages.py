@@ -230,7 +230,7 @@ def test_htmx_completion_redirects_the_whole_page_to_the_result(client: Client) 
 def test_adaptive_question_page_shows_an_honest_estimate(client: Client) -> None:
     token = begin(client, "adaptive")
     html = client.get(f"/quiz/s/{token}/").content.decode()
-    assert "Question 1 of about 13" in html
+    assert "Question 1 of about 12" in html
     item = current_item(html)
     client.post(f"/quiz/s/{token}/", {"item": item, "value": 5})
     html = client.get(f"/quiz/s/{token}/").content.decode()
