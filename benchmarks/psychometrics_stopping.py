@@ -54,7 +54,7 @@ import psychometrics_eval as E
 
 from securebase.psychometrics.adaptive import AdaptiveTest, _p_above, _remaining_sd
 from securebase.psychometrics.bank import BANK_PATH, ItemBank
-from securebase.psychometrics.calibrate import calibrate_document
+from securebase.psychometrics.calibrate import calibrate_document, residual_correlations
 from securebase.psychometrics.data import default_data_path, load_ecr_csv
 from securebase.psychometrics.scoring import GRID, scorer_for
 
@@ -173,40 +173,6 @@ def lookahead(rate: float, base: type[AdaptiveTest]) -> type[AdaptiveTest]:
     return Lookahead
 
 
-def residual_correlations(bank: ItemBank, responses: Any) -> Any:
-    """Yen's Q3 from the GRM, centred: (items + 1, items + 1), 0 across dimensions.
-
-    Residual of a keyed answer = keyed answer - its expectation under the GRM averaged over the
-    person's full-form posterior; Q3 is the correlation of two items' residuals over people, and
-    the average off-diagonal Q3 of the dimension (about -1/(n - 1)) is subtracted (Q3*).
-    """
-    scorer = scorer_for(bank)
-    responses = np.asarray(responses, dtype=np.int64)
-    n_items = scorer.n_items
-    log_post = np.tile(scorer.log_prior, (len(responses), 2, 1))
-    for k in range(1, n_items + 1):
-        log_post[:, scorer.dimension_index[k], :] += scorer.log_like[k][responses[:, k - 1]]
-    log_post -= log_post.max(axis=2, keepdims=True)
-    post = np.exp(log_post)
-    post /= post.sum(axis=2, keepdims=True)
-    residuals = np.zeros((len(responses), n_items))
-    for k in range(1, n_items + 1):
-        d = scorer.dimension_index[k]
-        expected_click = np.arange(1, 6) @ scorer.category_probabilities[k, 1:]  # (grid,)
-        sign = -1.0 if bank.items[k - 1].reverse else 1.0
-        residuals[:, k - 1] = sign * (responses[:, k - 1] - post[:, d, :] @ expected_click)
-    q3 = np.zeros((n_items + 1, n_items + 1))
-    corr: Any = np.corrcoef(residuals, rowvar=False)
-    dims = scorer.dimension_index[1:]
-    for d in range(2):
-        index = np.flatnonzero(dims == d)
-        block = corr[np.ix_(index, index)]
-        off = ~np.eye(len(index), dtype=bool)
-        block = np.where(off, block - block[off].mean(), 0.0)
-        q3[np.ix_(index + 1, index + 1)] = block
-    return q3
-
-
 def q3_selection(q3: Any, lam: float, *, positive: bool = True) -> type[AdaptiveTest]:
     """Default preposterior selection with each candidate's expected loss reduction multiplied
     by ``1 - lam * max Q3*`` with the items already answered (positive part, or |Q3*|)."""
@@ -256,7 +222,7 @@ def run_q3(
 ) -> None:
     """Q3 from the training split; grid of (lambda, misfit scale, se_target) on training."""
     bank = ItemBank.from_document(document)
-    q3 = residual_correlations(bank, q3_people)
+    q3 = residual_correlations(scorer_for(bank), q3_people)
     _worker["q3"] = q3
     dims = scorer_for(bank).dimension_index
     for d, dimension in enumerate(("anxiety", "avoidance")):
