@@ -8,13 +8,14 @@ ECR_DATA ?= ../shared/data/ecr/ecr-calibration.csv
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test check lint format typecheck migrations-check pytest pytest-postgres \
-        system-deps calibrate bench lock clean
+        system-deps calibrate bench screenshots lock clean
 
 help:
 	@echo "make run     install (first time), migrate, load content, serve http://127.0.0.1:8000"
 	@echo "make test    install (first time) and run every check and test (SQLite and PostgreSQL)"
 	@echo "make calibrate  refit the item bank from $(ECR_DATA)"
 	@echo "make bench   run the speed/accuracy/load benchmarks (see docs/)"
+	@echo "make screenshots  regenerate the screenshot gallery in docs/screenshots/"
 
 # --- installation --------------------------------------------------------------------
 $(BIN)/python:
@@ -77,6 +78,9 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/psychometrics_speed.py
 	$(BIN)/python benchmarks/psychometrics_eval.py --data $(ECR_DATA)
 	$(BIN)/python benchmarks/load_test.py
+
+screenshots: $(VENV)/.dev system-deps
+	$(BIN)/python scripts/screenshots.py
 
 lock:
 	$(BIN)/pip install --quiet pip-tools

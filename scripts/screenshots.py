@@ -1,0 +1,219 @@
+"""Regenerate the screenshot gallery in docs/screenshots/ (``make screenshots``).
+
+Starts the real site (gunicorn on a throwaway SQLite database, content loaded), makes
+finished quiz sessions through the JSON API for each result type, photographs every page
+type at phone (390x844) and desktop (1280x900) size in Debian's Chromium, renders the
+report PDF's pages with ``pdftoppm`` and writes ``docs/screenshots/README.md`` as the
+index. Screenshots are JPEG at moderate quality so the committed gallery stays small.
+
+Answer patterns are chosen by scoring candidates with the psychometrics package, so each
+result type really is what its caption says (a near-boundary pattern is one whose top
+style probability is below 60%).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "securebase.settings")
+
+from securebase.psychometrics import item_bank, score  # noqa: E402
+from tests.servers import manage, request, running_servers, site_env  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+MAX_SCREENS = 6  # long pages are cut after six screens: the gallery shows layout, not text
+CHROMIUM = next(p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists())
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    caption: str
+    path: str
+
+
+def pattern(anxiety: int, avoidance: int) -> dict[int, int]:
+    """All 36 answers as clicked, with keyed levels ``anxiety``/``avoidance`` (1..5)."""
+    answers = {}
+    for item in item_bank().items:
+        level = anxiety if item.dimension == "anxiety" else avoidance
+        answers[item.number] = 6 - level if item.reverse else level
+    return answers
+
+
+def near_boundary() -> dict[int, int]:
+    """A full-form pattern whose most likely style has probability below 60%."""
+    base = pattern(3, 3)
+    numbers = sorted(base)
+    best, best_top = base, 1.0
+    for shift in range(36):
+        answers = dict(base)
+        for number in numbers[:shift]:
+            answers[number] = min(5, answers[number] + 1) if number % 2 else answers[number]
+        top = max(score(answers).style_probabilities.values())
+        if 0.35 < top < best_top:
+            best, best_top = answers, top
+        if top < 0.55:
+            return answers
+    return best
+
+
+def finished_session(base_url: str, answers: dict[int, int]) -> str:
+    start = request("POST", f"{base_url}/api/v1/sessions", {"form": "full"})
+    assert start.status == 201, start.body
+    token = start.json()["token"]
+    step = start.json()
+    while step["next_item"] is not None:
+        number = step["next_item"]["number"]
+        reply = request(
+            "POST",
+            f"{base_url}/api/v1/sessions/{token}/answers",
+            {"item": number, "value": answers[number]},
+        )
+        assert reply.status == 200, reply.body
+        step = reply.json()
+    return token
+
+
+def result_types() -> dict[str, tuple[str, dict[int, int]]]:
+    return {
+        "result-secure": ("Result: secure (full form)", pattern(1, 2)),
+        "result-anxious": ("Result: anxious (full form)", pattern(5, 2)),
+        "result-avoidant": ("Result: avoidant (full form)", pattern(2, 5)),
+        "result-fearful-avoidant": ("Result: fearful-avoidant (full form)", pattern(5, 5)),
+        "result-near-boundary": ("Result: near a boundary (top style < 60%)", near_boundary()),
+    }
+
+
+def shrink(path: Path, factor: int) -> None:
+    """Re-save a screenshot as a small JPEG, ``factor`` times narrower."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB")
+        if factor > 1:
+            small = small.resize((image.width // factor, image.height // factor))
+    small.save(path, "JPEG", quality=60, optimize=True)
+
+
+def photograph(base_url: str, pages: list[Shot]) -> list[tuple[Shot, dict[str, str]]]:
+    from playwright.sync_api import sync_playwright
+
+    taken = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            for size_name, (width, height) in SIZES.items():
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                for shot in pages:
+                    page.goto(base_url + shot.path, wait_until="networkidle")
+                    target = OUT / f"{shot.name}-{size_name}.jpg"
+                    tall = min(page.evaluate("document.body.scrollHeight"), MAX_SCREENS * height)
+                    clip = {"x": 0, "y": 0, "width": width, "height": tall}
+                    page.screenshot(path=str(target), full_page=True, clip=clip, type="png")
+                    shrink(target, 1 if size_name == "phone" else 2)
+                    first = OUT / f"{shot.name}-{size_name}-first-screen.jpg"
+                    if shot.name.startswith("result") and size_name == "phone":
+                        page.screenshot(path=str(first), type="jpeg", quality=70)
+                context.close()
+        finally:
+            browser.close()
+    for shot in pages:
+        files = {size: f"{shot.name}-{size}.jpg" for size in SIZES}
+        if (OUT / f"{shot.name}-phone-first-screen.jpg").exists():
+            files["phone, first screen"] = f"{shot.name}-phone-first-screen.jpg"
+        taken.append((shot, files))
+    return taken
+
+
+def render_pdf(base_url: str, token: str) -> list[str]:
+    reply = request("GET", f"{base_url}/results/{token}/report.pdf")
+    assert reply.status == 200, reply.status
+    pdf = OUT / "report.pdf"
+    pdf.write_bytes(reply.body)
+    subprocess.run(
+        ["pdftoppm", "-jpeg", "-jpegopt", "quality=60", "-r", "50", str(pdf), str(OUT / "pdf")],
+        check=True,
+    )
+    pdf.unlink()
+    return sorted(p.name for p in OUT.glob("pdf-*.jpg"))
+
+
+def write_index(taken: list[tuple[Shot, dict[str, str]]], pdf_pages: list[str]) -> None:
+    lines = [
+        "# Screenshot gallery",
+        "",
+        "Made by `make screenshots` (scripts/screenshots.py): the real site on a throwaway",
+        "database, Debian's Chromium at phone (390x844) and desktop (1280x900) size, and the",
+        "report PDF rendered with pdftoppm. Regenerate rather than edit.",
+        "",
+    ]
+    for shot, files in taken:
+        links = " · ".join(f"[{size}]({name})" for size, name in files.items())
+        lines.append(f"- **{shot.caption}** (`{shot.path.split('?')[0]}`): {links}")
+    lines += ["", "## Report PDF (fearful-avoidant pattern)", ""]
+    lines += [f"![PDF page {i}]({name})" for i, name in enumerate(pdf_pages, start=1)]
+    (OUT / "README.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in [*OUT.glob("*.jpg"), OUT / "README.md"]:  # subfolders (issue notes) stay
+        old.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="securebase-shots-") as tmp:
+        var_dir = Path(tmp) / "var"
+        var_dir.mkdir()
+        env = site_env(var_dir, QUIZ_START_RATE="1000/m")
+        manage(env, "migrate", "--noinput")
+        manage(env, "createcachetable")
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(env, "load_content")
+        manage(env, "seed_newsletter")
+        with running_servers(env, Path(tmp), count=1, workers=2) as (server,):
+            base = server.url
+            tokens = {
+                name: finished_session(base, answers)
+                for name, (_, answers) in result_types().items()
+            }
+            question = request("POST", f"{base}/api/v1/sessions", {"form": "adaptive"}).json()
+            pages = [
+                Shot("home", "Home", "/"),
+                Shot("quiz-start", "Quiz start", "/quiz/"),
+                Shot("question", "A question (quick test)", f"/quiz/s/{question['token']}/"),
+                *(
+                    Shot(name, caption, f"/results/{tokens[name]}/")
+                    for name, (caption, _) in result_types().items()
+                ),
+                Shot("articles", "Articles", "/articles/"),
+                Shot("article", "An article", "/articles/what-is-attachment/"),
+                Shot("styles", "The four styles", "/styles/"),
+                Shot("style", "A style page (fearful-avoidant)", "/styles/disorganized/"),
+                Shot("evidence", "Evidence library", "/evidence/"),
+                Shot("help", "Help", "/help/"),
+                Shot("about", "About and method", "/about/"),
+                Shot("privacy", "Privacy", "/privacy/"),
+                Shot("newsletter", "Newsletter sign-up", "/newsletter/"),
+                Shot("error-404", "Not found (error page)", "/no-such-page/"),
+            ]
+            if request("GET", f"{base}/method/").status == 200:
+                pages.append(Shot("method", "Technical manual (method)", "/method/"))
+            taken = photograph(base, pages)
+            pdf_pages = render_pdf(base, tokens["result-fearful-avoidant"])
+    write_index(taken, pdf_pages)
+    print(f"wrote {len(list(OUT.iterdir()))} files to {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
