@@ -184,6 +184,11 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# How long a report mail may stay "sending" before its worker counts as dead (see
+# securebase/reports/tasks.py): longer than the task timeout (120 s, a live task is
+# killed by then), shorter than the queue's retry (180 s, so a re-delivered task can
+# take over). The fault tests shorten it.
+SECUREBASE_REPORT_MAIL_LEASE_SECONDS = int(os.environ.get("REPORT_MAIL_LEASE_SECONDS", "150"))
 
 # --- Email --------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -36,6 +36,16 @@ class ReportEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While sending: when this claim counts as abandoned (the worker died).",
+    )
+    handed_over_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the message went to the SMTP server; after that it is never resent.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
