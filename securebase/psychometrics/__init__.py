@@ -6,19 +6,27 @@ Pure Python + numpy/scipy (no Django), so it can be calibrated, tested and bench
     result = score({2: 4, 4: 5, 1: 2})          # any subset of items, answers as clicked
     test = AdaptiveTest()
     item = test.next_item()                       # ask it, then test.answer(item, value)
+
+Norm groups are adults 18+ (optionally by gender and age band, :data:`ADULT_AGE_BANDS`);
+each percentile comes with its 95% range (``DimensionScore.percentile_interval``), the chart's
+joint region is :func:`regions.joint_region`, and how often the style repeats is in
+:mod:`classification`.
 """
 
 from securebase.psychometrics.adaptive import AdaptiveTest
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
+from securebase.psychometrics.norms import ADULT_AGE_BANDS, NormSample
 from securebase.psychometrics.scoring import DimensionScore, Result, score
 from securebase.psychometrics.styles import STYLES
 
 __all__ = [
+    "ADULT_AGE_BANDS",
     "STYLES",
     "AdaptiveTest",
     "DimensionScore",
     "Item",
     "ItemBank",
+    "NormSample",
     "Result",
     "item_bank",
     "score",

@@ -4,9 +4,11 @@
 
 Reads the hand-maintained sections of the bank (wording, keying, labels, citation), fits one GRM
 per dimension (:mod:`calibration`), derives the style cuts (:mod:`styles`), norm tables
-(:mod:`norms`), the population histogram from full-form EAPs and the within-dimension residual
-correlations (centred Q3*, section ``local_dependence``, used by the adaptive test's item
-selection), and writes everything back.
+(:mod:`norms`, adults 18+ only, each with a description of its sample), the population histogram
+from full-form EAPs, the within-dimension residual correlations (centred Q3*, section
+``local_dependence``, used by the adaptive test's item selection) and the full form's simulated
+classification consistency and accuracy (:mod:`classification`, seeded), and writes everything
+back.
 The output depends only on the input: floats are rounded, dates are the data release date rather
 than the clock, and the JSON layout is fixed, so re-running gives a byte-identical file.
 """
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from securebase.psychometrics.bank import BANK_PATH, Item
+from securebase.psychometrics.bank import BANK_PATH, Item, ItemBank
 from securebase.psychometrics.calibration import (
     DEFAULT_BOUND,
     DEFAULT_NODES,
@@ -32,7 +34,8 @@ from securebase.psychometrics.calibration import (
     fit_grm,
     keyed_categories,
 )
-from securebase.psychometrics.data import EcrData, default_data_path, load_ecr_csv
+from securebase.psychometrics.classification import classification_section
+from securebase.psychometrics.data import SOURCE, EcrData, default_data_path, load_ecr_csv
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.itemfit import s_x2
 from securebase.psychometrics.norms import DIMENSIONS, build_norms
@@ -198,8 +201,13 @@ def calibrate_document(
     data: EcrData,
     *,
     rows: NDArray[np.intp] | NDArray[np.bool_] | None = None,
+    classification_simulees: int | None = None,
 ) -> dict[str, Any]:
-    """Fit the bank on ``data`` (or its ``rows``) and return the updated bank document."""
+    """Fit the bank on ``data`` (or its ``rows``) and return the updated bank document.
+
+    ``classification_simulees`` overrides the number of simulees of the classification
+    figures (tests use fewer to stay fast).
+    """
     if rows is not None:
         data = data.subset(rows)
     entries = sorted(copy.deepcopy(list(base["items"])), key=lambda entry: int(entry["number"]))
@@ -251,12 +259,20 @@ def calibrate_document(
     thetas = {dimension: eap[:, d] for d, dimension in enumerate(DIMENSIONS)}
     document["norms"] = {
         "description": (
-            "percentiles of full-form EAP thetas (answered items only) of the calibration sample"
+            "percentiles of full-form EAP thetas (answered items only) of the calibration "
+            "respondents aged 18 to 100, by gender and age band where a group has at least "
+            "min_group_size people; each group's sample gives the share of women (among all "
+            "its people), the median age and the share of each style (most probable style of "
+            "each person's full-form posterior)"
         ),
-        **build_norms(thetas, data.gender, data.age),
+        **build_norms(thetas, data.gender, data.age, styles, source=SOURCE),
     }
     document["population"] = _population(eap, styles)
     document["local_dependence"] = _local_dependence(scorer, data.responses)
+    simulees = {} if classification_simulees is None else {"n": classification_simulees}
+    document["classification"] = classification_section(
+        ItemBank.from_document(document), **simulees
+    )
     return document
 
 
@@ -312,6 +328,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {dimension}: {stats['iterations']} EM cycles, converged={stats['converged']}, "
             f"logL={stats['log_likelihood']}, marginal reliability={stats['marginal_reliability']}"
         )
+    full_form = document["classification"]["full_form"]
+    print(
+        f"  norms: {len(document['norms']['groups'])} adult groups, default "
+        f"{document['norms']['groups']['adults']['label']}; full form: consistency "
+        f"{full_form['consistency']}, accuracy {full_form['accuracy']}"
+    )
     return 0
 
 

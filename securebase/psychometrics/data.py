@@ -23,6 +23,11 @@ MIN_AGE = 13
 MAX_AGE = 100
 GENDER_CODES = {1: "male", 2: "female", 3: "other"}
 N_ITEMS = 36
+#: Where the answers come from, in one plain phrase (shown with every norm group).
+SOURCE = (
+    "volunteers who took the ECR online at the Open-Source Psychometrics Project "
+    "(openpsychometrics.org), data release of March 2018"
+)
 
 
 @dataclass(frozen=True)

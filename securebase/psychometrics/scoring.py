@@ -6,12 +6,17 @@ keeps the style probabilities a simple product). Posteriors are evaluated on a f
 121 points on [-6, 6]: the integrands are smooth, so the grid sums are accurate to about 1e-6
 against adaptive quadrature, and a person is scored with a handful of vectorised additions of
 precomputed log-likelihood rows. The rows are built once per bank (:func:`scorer_for`).
+
+A percentile is reported with its range: the central 95% posterior interval of theta (the grid
+posterior's CDF, linear within each grid cell, inverted at 2.5% and 97.5%) mapped through the
+norm table. The table is monotone, so this is exactly the central 95% interval of the
+percentile itself, and it always contains the point value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -20,12 +25,16 @@ from numpy.typing import NDArray
 
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray, item_information, log_category_probabilities
-from securebase.psychometrics.norms import DIMENSIONS, NormTable
+from securebase.psychometrics.norms import DIMENSIONS, NormSample, NormTable
 from securebase.psychometrics.styles import STYLES, most_likely_style, style_of, style_probabilities
 
 GRID = np.linspace(-6.0, 6.0, 121)
 GRID_STEP = float(GRID[1] - GRID[0])
 ANSWERS = range(1, 6)
+#: Posterior probability inside a reported percentile range.
+INTERVAL_LEVEL = 0.95
+#: Edges of the grid cells (each grid point stands for a cell of width GRID_STEP).
+_CELL_EDGES = np.concatenate([GRID - GRID_STEP / 2, [GRID[-1] + GRID_STEP / 2]])
 
 
 def _is_integer(value: object) -> bool:
@@ -57,7 +66,9 @@ class DimensionScore:
     ``theta`` is the EAP estimate, ``se`` the posterior SD, ``percentile`` the share (0..100) of
     the norm group scoring lower, ``mean`` the classical mean (1..5) of the keyed answered items
     (``None`` when none was answered) and ``n_items`` how many items of this dimension were
-    answered.
+    answered. ``percentile_interval`` is the central 95% posterior interval of the percentile
+    (``lo <= percentile <= hi``); it narrows as answers are added. Built by hand without it
+    (older stored results), it is the honest "anywhere from 0 to 100".
     """
 
     theta: float
@@ -65,6 +76,12 @@ class DimensionScore:
     percentile: float
     mean: float | None
     n_items: int
+    percentile_interval: tuple[float, float] = field(default=(0.0, 100.0))
+
+    def __post_init__(self) -> None:
+        # Stored results come back from JSON with a 2-list; keep the field a float tuple.
+        low, high = self.percentile_interval
+        object.__setattr__(self, "percentile_interval", (float(low), float(high)))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
@@ -74,18 +91,25 @@ class DimensionScore:
             "percentile": self.percentile,
             "mean": self.mean,
             "n_items": self.n_items,
+            "percentile_interval": list(self.percentile_interval),
         }
 
 
 @dataclass(frozen=True)
 class Result:
-    """Outcome of scoring: the most probable style, its probabilities and both dimensions."""
+    """Outcome of scoring: the most probable style, its probabilities and both dimensions.
+
+    ``norm_group`` names the group the percentiles compare with and ``norm_sample`` describes
+    it (:class:`~securebase.psychometrics.norms.NormSample`); :func:`score` always sets it,
+    only results stored before it existed lack it.
+    """
 
     style: str
     style_probabilities: dict[str, float]
     anxiety: DimensionScore
     avoidance: DimensionScore
     norm_group: str
+    norm_sample: NormSample | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (the shape the website stores and renders)."""
@@ -95,7 +119,41 @@ class Result:
             "anxiety": self.anxiety.to_dict(),
             "avoidance": self.avoidance.to_dict(),
             "norm_group": self.norm_group,
+            "norm_sample": None if self.norm_sample is None else self.norm_sample.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """Rebuild a stored :meth:`to_dict`; also reads results stored before the newer fields."""
+        sample = data.get("norm_sample")
+        return cls(
+            style=str(data["style"]),
+            style_probabilities={k: float(v) for k, v in data["style_probabilities"].items()},
+            anxiety=DimensionScore(**data["anxiety"]),
+            avoidance=DimensionScore(**data["avoidance"]),
+            norm_group=str(data["norm_group"]),
+            norm_sample=None if sample is None else NormSample.from_dict(sample),
+        )
+
+
+def posterior_quantiles(post: FloatArray, probabilities: Sequence[float]) -> FloatArray:
+    """Theta quantiles of one grid posterior (grid,), its CDF linear within each grid cell."""
+    cdf = np.concatenate([[0.0], np.cumsum(post)])
+    cdf /= cdf[-1]
+    # Cells the posterior does not reach add flat runs; drop them so the CDF is strictly
+    # increasing where it is inverted.
+    keep = np.concatenate([[True], np.diff(cdf) > 0])
+    result: FloatArray = np.interp(probabilities, cdf[keep], _CELL_EDGES[keep])
+    return result
+
+
+def percentile_interval(
+    post: FloatArray, norms: NormTable, dimension: str, level: float = INTERVAL_LEVEL
+) -> tuple[float, float]:
+    """Central ``level`` posterior interval of the percentile, from one grid posterior."""
+    tail = (1.0 - level) / 2.0
+    low, high = norms.percentiles(dimension, posterior_quantiles(post, (tail, 1.0 - tail)))
+    return float(low), float(high)
 
 
 class Scorer:
@@ -162,7 +220,8 @@ class Scorer:
 
     def result(self, answers: Mapping[int, int], norms: NormTable) -> Result:
         """Score validated answers against one norm table."""
-        eap, se, p_high = self.summaries(self.posteriors(answers))
+        post = self.posteriors(answers)
+        eap, se, p_high = self.summaries(post)
         probabilities = style_probabilities(float(p_high[0]), float(p_high[1]))
         scores: dict[str, DimensionScore] = {}
         for d, dimension in enumerate(DIMENSIONS):
@@ -178,6 +237,7 @@ class Scorer:
                 percentile=norms.percentile(dimension, theta),
                 mean=float(np.mean(keyed)) if keyed else None,
                 n_items=len(keyed),
+                percentile_interval=percentile_interval(post[d], norms, dimension),
             )
         return Result(
             style=most_likely_style(probabilities),
@@ -185,6 +245,7 @@ class Scorer:
             anxiety=scores["anxiety"],
             avoidance=scores["avoidance"],
             norm_group=norms.label,
+            norm_sample=norms.sample,
         )
 
     def batch(self, responses: NDArray[np.integer]) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -226,17 +287,21 @@ def score(
     *,
     gender: str | None = None,
     age: int | None = None,
+    age_band: str | None = None,
     bank: ItemBank | None = None,
 ) -> Result:
     """Score the answers (item number 1..36 -> answer 1..5 as clicked; any subset).
 
-    ``gender`` ("male", "female", "other") and ``age`` select the norm group used for the
-    percentiles; the default is the overall norms. ``bank`` defaults to the shipped bank and is
-    only overridden for evaluation with refitted parameters.
+    ``gender`` ("female", "male", "other"; ``None`` for no answer) and ``age_band`` (one of
+    :data:`~securebase.psychometrics.norms.ADULT_AGE_BANDS`) or ``age`` select the norm group
+    used for the percentiles; the default is all adults (18+) of the calibration sample.
+    ``bank`` defaults to the shipped bank and is only overridden for evaluation with refitted
+    parameters.
     """
     bank = bank if bank is not None else item_bank()
     scorer = scorer_for(bank)
-    return scorer.result(validate_answers(answers, scorer.n_items), bank.norms.select(gender, age))
+    norms = bank.norms.select(gender, age, age_band)
+    return scorer.result(validate_answers(answers, scorer.n_items), norms)
 
 
 __all__ = [
@@ -244,6 +309,8 @@ __all__ = [
     "DimensionScore",
     "Result",
     "Scorer",
+    "percentile_interval",
+    "posterior_quantiles",
     "score",
     "scorer_for",
     "validate_answers",

@@ -78,14 +78,17 @@ def test_calibrated_document_is_deterministic_and_loadable() -> None:
         base = json.load(handle)
     data = _simulated_ecr(1600, seed=5)
     rows = np.arange(0, 1600, 2)
-    first = dumps_bank(calibrate_document(base, data, rows=rows))
-    second = dumps_bank(calibrate_document(base, data.subset(rows)))
+    first = dumps_bank(calibrate_document(base, data, rows=rows, classification_simulees=2000))
+    second = dumps_bank(calibrate_document(base, data.subset(rows), classification_simulees=2000))
     assert first == second
     bank = ItemBank.from_document(json.loads(first))
     assert bank.n_respondents == 800
     assert bank.items[0].text == item_bank().items[0].text
-    assert bank.norms.select().n == 800
-    assert set(bank.norms.tables) == {"all", "female"}  # the only groups with >= 500 people
+    adults = data.subset(rows).age >= 18
+    assert bank.norms.select().n == int(adults.sum()) < 800  # norms are for adults only
+    assert set(bank.norms.tables) == {"adults", "female"}  # the only groups with >= 500 people
+    assert bank.norms.select().sample.source == bank.norms.select("female").sample.source
+    assert bank.document["classification"]["n_simulees"] == 2000
 
 
 def test_committed_bank_file() -> None:

@@ -68,13 +68,27 @@ def test_committed_parameters_are_the_em_solution_for_this_file(
     assert fit.log_likelihood == pytest.approx(stats["log_likelihood"], abs=1.0)
 
 
-def test_committed_norms_are_the_full_form_eaps_of_this_file(data: EcrData) -> None:
+def test_committed_norms_are_the_full_form_eaps_of_the_adults_in_this_file(data: EcrData) -> None:
     bank = item_bank()
-    eap, _, _ = scorer_for(bank).batch(data.responses)
+    scorer = scorer_for(bank)
+    eap, _, p_high = scorer.batch(data.responses)
+    adults = data.age >= 18  # NaN (unknown age) compares False
     overall = bank.norms.select()
+    assert overall.n == int(adults.sum()) == 34860
     for d, dimension in enumerate(DIMENSIONS):
-        expected = np.percentile(eap[:, d], range(101))
+        expected = np.percentile(eap[adults, d], range(101))
         assert np.allclose(overall.quantiles[dimension], expected, atol=1e-3)
+    sample = overall.sample
+    assert sample.share_women == pytest.approx(np.mean(data.gender[adults] == "female"), abs=1e-4)
+    assert sample.median_age == np.median(data.age[adults])
+    styles = np.array(scorer.styles(p_high))[adults]
+    for style, share in sample.style_shares.items():
+        assert share == pytest.approx(np.mean(styles == style), abs=1e-4)
+    women_25_34 = bank.norms.select("female", age_band="25-34")
+    in_group = (data.gender == "female") & (data.age >= 25) & (data.age <= 34)
+    assert women_25_34.n == int(in_group.sum())
+    expected = np.percentile(eap[in_group, 0], range(101))
+    assert np.allclose(women_25_34.quantiles["anxiety"], expected, atol=1e-3)
 
 
 def test_committed_local_dependence_is_the_q3_of_this_file(data: EcrData) -> None:

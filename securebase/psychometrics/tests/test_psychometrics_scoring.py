@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -64,9 +65,12 @@ def test_result_is_consistent(answers: dict[int, int]) -> None:
         asked = [n for n in answers if item_bank().item(n).dimension == dimension]
         assert part.n_items == len(asked)
         assert 0.0 <= part.percentile <= 100.0
+        low, high = part.percentile_interval
+        assert 0.0 <= low <= part.percentile <= high <= 100.0
         assert 0.0 < part.se <= 1.0
         assert (part.mean is None) == (not asked)
     assert json.loads(json.dumps(result.to_dict())) == result.to_dict()
+    assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
 
 
 def test_empty_answers_give_the_prior() -> None:
@@ -75,7 +79,10 @@ def test_empty_answers_give_the_prior() -> None:
         assert part.theta == pytest.approx(0.0, abs=1e-9)
         assert part.se == pytest.approx(1.0, abs=1e-6)
         assert part.mean is None and part.n_items == 0
-    assert result.norm_group == f"all respondents (n={item_bank().n_respondents:,})"
+    assert result.norm_group.startswith("adults 18+ (n=")
+    for part in (result.anxiety, result.avoidance):
+        low, high = part.percentile_interval
+        assert low < 5 and high > 95  # the prior says almost nothing
 
 
 def test_reverse_keying() -> None:
@@ -157,20 +164,6 @@ def test_extreme_patterns_give_the_expected_styles() -> None:
     assert score(pattern(True, True)).style_probabilities["disorganized"] > 0.999
 
 
-def test_norm_groups_and_fallbacks() -> None:
-    assert score({}, gender="female", age=27).norm_group.startswith("women aged 25\u201334 (n=")
-    assert score({}, gender="male").norm_group.startswith("men (n=")
-    assert score({}, age=60).norm_group.startswith("respondents aged 55 and over (n=")
-    # Too few "other" respondents for their own norms: fall back to the age band, then overall.
-    assert score({}, gender="other", age=20).norm_group.startswith("respondents aged 18\u201324")
-    assert score({}, gender="other").norm_group.startswith("all respondents")
-    assert score({}, age=7).norm_group.startswith("all respondents")
-    with pytest.raises(ValueError, match="gender"):
-        score({}, gender="f")
-    with pytest.raises(ValueError, match="age"):
-        score({}, age=27.5)  # type: ignore[arg-type]
-
-
 def test_percentiles_increase_with_theta() -> None:
     table = item_bank().norms.select()
     thetas = np.linspace(-4, 4, 81)
@@ -185,3 +178,66 @@ def test_percentiles_increase_with_theta() -> None:
 
 def test_result_type() -> None:
     assert isinstance(score({5: 2}), Result)
+
+
+def _keyed_pattern(anxiety: int, avoidance: int) -> dict[int, int]:
+    """Every item answered so that its keyed value is ``anxiety`` or ``avoidance`` (1..5)."""
+    answers = {}
+    for item in item_bank().items:
+        keyed = anxiety if item.dimension == "anxiety" else avoidance
+        answers[item.number] = 6 - keyed if item.reverse else keyed
+    return answers
+
+
+def test_percentile_interval_narrows_as_answers_are_added() -> None:
+    full = _keyed_pattern(4, 2)
+    order = sorted(full)  # avoidance and anxiety items alternate
+    widths = []
+    for count in (0, 2, 6, 12, 24, 36):
+        result = score({number: full[number] for number in order[:count]})
+        low, high = result.anxiety.percentile_interval
+        assert low <= result.anxiety.percentile <= high
+        widths.append(high - low)
+    assert all(later < earlier for earlier, later in itertools.pairwise(widths))
+    assert widths[0] > 90 and widths[-1] < 30
+
+
+def test_percentile_interval_is_the_central_95_percent_of_the_posterior() -> None:
+    """The interval's ends are the 2.5% and 97.5% posterior quantiles mapped through the table."""
+    answers = {2: 4, 6: 5, 10: 2, 1: 2, 3: 4}
+    result = score(answers)
+    table = item_bank().norms.select()
+    for dimension in ("anxiety", "avoidance"):
+        part = getattr(result, dimension)
+
+        def mass_below(theta: float, dimension: str = dimension) -> float:
+            bank = item_bank()
+
+            def density(t: float) -> float:
+                value = math.exp(-0.5 * t * t)
+                for number, answer in answers.items():
+                    item = bank.item(number)
+                    if item.dimension == dimension:
+                        p = category_probabilities(
+                            np.array([t]), np.array([item.a]), np.array([item.b])
+                        )
+                        value *= float(p[0, item.keyed(answer) - 1, 0])
+                return value
+
+            return quad(density, -8, theta, limit=200)[0] / quad(density, -8, 8, limit=200)[0]
+
+        xs, ps = table.knots[dimension]
+        low_theta = float(np.interp(part.percentile_interval[0], ps, xs))
+        high_theta = float(np.interp(part.percentile_interval[1], ps, xs))
+        assert mass_below(low_theta) == pytest.approx(0.025, abs=0.003)
+        assert mass_below(high_theta) == pytest.approx(0.975, abs=0.003)
+
+
+def test_results_stored_before_the_new_fields_still_load() -> None:
+    stored = score({2: 4, 1: 2}).to_dict()
+    for part in ("anxiety", "avoidance"):
+        del stored[part]["percentile_interval"]
+    del stored["norm_sample"]
+    result = Result.from_dict(stored)
+    assert result.norm_sample is None
+    assert result.anxiety.percentile_interval == (0.0, 100.0)  # honest: no range was kept
