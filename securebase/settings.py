@@ -153,7 +153,13 @@ else:
             "LOCATION": "securebase_cache",
         }
     }
-RATELIMIT_USE_CACHE = "default"
+# Rate-limit counters: a table changed only by single atomic statements, on every
+# database and with or without Redis (why: securebase/core/ratelimit.py).
+CACHES["ratelimit"] = {
+    "BACKEND": "securebase.core.ratelimit.CounterCache",
+    "LOCATION": "securebase_ratelimit",
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "securebase.core.views.rate_limited"
 # Number of reverse proxies in front of the app that append to X-Forwarded-For; rate
 # limits then key on the address the outermost one saw (see securebase/core/clientip.py).

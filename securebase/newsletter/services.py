@@ -17,12 +17,12 @@ import enum
 import logging
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from securebase.core.ratelimit import counters
 from securebase.newsletter import mail, schedules
 from securebase.newsletter.addresses import InvalidEmail, address_hash, normalise_email
 from securebase.newsletter.failures import classify
@@ -69,13 +69,8 @@ def request_subscription(email: str) -> None:
 
 
 def _address_throttled(digest: str) -> bool:
-    key = f"newsletter:requests:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
+    """Count this request for the address; one atomic statement, so bursts cannot slip by."""
+    count = counters().hit(f"newsletter:requests:{digest}", timeout=3600)
     return count > ADDRESS_REQUESTS_PER_HOUR
 
 
