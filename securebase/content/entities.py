@@ -14,6 +14,7 @@ does not exist instead of the loader silently dropping it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # The four styles the quiz reports (same order as securebase.psychometrics.STYLES). Kept
@@ -36,7 +37,8 @@ GROUP_LABELS: dict[str, str] = {
     "secure": "Secure",
     "anxious": "Anxious",
     "avoidant": "Avoidant",
-    "disorganized": "Disorganized",
+    # Shown to people as fearful-avoidant; "disorganized" stays the machine value.
+    "disorganized": "Fearful-avoidant",
     "insecure": "Insecure (in general)",
     "mothers": "Mothers",
     "fathers": "Fathers",
@@ -54,14 +56,39 @@ DIRECTION_WORDS: dict[str, str] = {
     "depends": "Depends on the person or the situation",
 }
 
-STUDY_TYPE_WORDS: dict[str, str] = {
+# What kind of evidence a claim rests on. Kept small on purpose: each value has to mean
+# something to a reader, and the strength rule in validate.py reads it.
+EVIDENCE_KIND_WORDS: dict[str, str] = {
     "review": "Review that pulls together several studies",
-    "experiment": "Experiment in which people were given oxytocin (usually a nasal spray) "
-    "or a placebo",
-    "correlational": "Correlational study: oxytocin was measured and compared, which shows "
-    "links, not causes",
+    "meta-analysis": "Meta-analysis: a statistical summary of many studies",
+    "intranasal-oxytocin-experiment": "Experiment in which people were given oxytocin as a "
+    "nasal spray or a placebo, usually once, in a lab",
+    "correlational-blood-or-saliva": "Correlational study: oxytocin was measured in blood or "
+    "saliva and compared, which shows links, not causes",
     "animal": "Animal research",
-    "unknown": "Kind of study not stated",
+    "observational": "Observational study without oxytocin measures (for example brain scans "
+    "or behaviour), which shows links, not causes",
+}
+
+# How the studies behind a claim measured attachment, if at all. Only the first value is
+# the kind of measure this quiz uses (a questionnaire about close relationships).
+ATTACHMENT_MEASURE_PHRASES: dict[str, str] = {
+    "self-report-romantic": "measured with a questionnaire about close relationships, "
+    "like this quiz",
+    "self-report-other": "measured with a different questionnaire, not the one this quiz uses",
+    "interview": "measured with an attachment interview (the Adult Attachment Interview), "
+    "not a questionnaire like this quiz",
+    "projective": "measured with a picture-story task (the Adult Attachment Projective Picture "
+    "System), not a questionnaire like this quiz",
+    "none": "no attachment measure",
+}
+
+# Where each style sits on the two scales, in the words the style index shows.
+STYLE_CORNERS: dict[str, str] = {
+    "secure": "Lower anxiety, lower avoidance",
+    "anxious": "Higher anxiety, lower avoidance",
+    "avoidant": "Lower anxiety, higher avoidance",
+    "disorganized": "Higher anxiety, higher avoidance",
 }
 
 # Strongest first: this order is also the sort order of claims on a style page.
@@ -69,10 +96,10 @@ STRENGTHS: tuple[str, ...] = ("established", "suggestive", "tentative")
 
 STRENGTH_WORDS: dict[str, str] = {
     "established": "Many studies or reviews agree on this.",
-    "suggestive": "Several findings point this way, but mostly from links or small studies, "
-    "so it is not settled.",
-    "tentative": "An early finding from one small study, or an idea still being tested. "
-    "The source itself calls some of these findings tentative.",
+    "suggestive": "At least two studies, or one large study, point this way, but mostly "
+    "from links or small samples, so it is not settled.",
+    "tentative": "One small study, or an idea still being tested. It needs repeating "
+    "before anyone relies on it.",
 }
 
 _AUTHOR_SPLIT = re.compile(r"(?<=\.),\s+(?:&\s+)?|\s+&\s+")
@@ -92,6 +119,8 @@ class Reference:
     issue: str
     pages: str
     doi: str | None
+    in_source: bool = True
+    """False for sources added in the evidence review, not in the source article's list."""
 
     @property
     def url(self) -> str:
@@ -144,7 +173,16 @@ class Claim:
     detail: str
     concerns: list[str]
     direction: str
-    study_type: str
+    evidence_kind: str
+    attachment_measure: str
+    population: str
+    """Who was studied, in plain words ("30 first-time mothers")."""
+    n: int | None
+    """How many people took part; None for reviews and where the number was not checked."""
+    studies: int
+    """How many independent studies the claim rests on (at least); read by the strength rule."""
+    clinical_sample: bool
+    """True when everyone studied had a diagnosed condition (findings may not carry over)."""
     strength: str
     reference_ids: tuple[str, ...]
     references: list[Reference]
@@ -162,8 +200,34 @@ class Claim:
         return DIRECTION_WORDS.get(self.direction, self.direction)
 
     @property
-    def study_type_words(self) -> str:
-        return STUDY_TYPE_WORDS.get(self.study_type, self.study_type)
+    def kind_words(self) -> str:
+        return EVIDENCE_KIND_WORDS.get(self.evidence_kind, self.evidence_kind)
+
+    @property
+    def measures_self_report(self) -> bool:
+        """Did the studies measure adult attachment with a close-relationships questionnaire?"""
+        return self.attachment_measure == "self-report-romantic"
+
+    @property
+    def is_about_style(self) -> bool:
+        """May this claim be filed under "about people with your style"?
+
+        Only when attachment was measured the way this quiz measures it, in people without
+        a shared diagnosis. Everything else is related research and has to say what was
+        measured (:attr:`measure_phrase`).
+        """
+        return self.measures_self_report and not self.clinical_sample
+
+    @property
+    def measure_phrase(self) -> str:
+        """Plain words for how attachment was measured ("no attachment measure")."""
+        phrase = ATTACHMENT_MEASURE_PHRASES.get(self.attachment_measure, self.attachment_measure)
+        return phrase[:1].upper() + phrase[1:]
+
+    @property
+    def who_phrase(self) -> str:
+        """Who was studied, with the number when known: "First-time mothers (30 people)"."""
+        return f"{self.population} ({self.n:,} people)" if self.n else self.population
 
     @property
     def concern_labels(self) -> list[str]:
@@ -251,6 +315,10 @@ class StylePage(RenderedPage):
     def label(self) -> str:
         return GROUP_LABELS.get(self.style, self.style)
 
+    @property
+    def corner(self) -> str:
+        return STYLE_CORNERS.get(self.style, "")
+
 
 @dataclass(frozen=True)
 class ClaimGroup:
@@ -297,14 +365,19 @@ class Library:
     def evidence_for(self, group: str) -> list[ClaimGroup]:
         """The claims about ``group`` in relevance tiers (see :meth:`claims_for_style`).
 
+        For a style, the claims about it are split in two: those that may be read as
+        "about people with this style" (attachment measured as this quiz does it, see
+        :attr:`Claim.is_about_style`) and related research that measured something else.
         Empty tiers are left out. A group that is not a style gets its own claims, then
         the claims about everyone (findings about everyone apply to mothers too).
         """
         seen: set[str] = set()
         groups: list[ClaimGroup] = []
-        for heading, wanted in _tiers(group):
+        for heading, wanted, keep in _tiers(group):
             matching = [
-                claim for claim in self.claims if claim.id not in seen and wanted in claim.concerns
+                claim
+                for claim in self.claims
+                if claim.id not in seen and wanted in claim.concerns and keep(claim)
             ]
             matching.sort(key=lambda claim: (claim.strength_rank, claim.id))
             seen.update(claim.id for claim in matching)
@@ -313,17 +386,30 @@ class Library:
         return groups
 
 
-def _tiers(group: str) -> list[tuple[str, str]]:
-    """(heading, concerns value) pairs, most specific first, for :meth:`Library.evidence_for`."""
-    insecure = ("About insecure attachment in general", "insecure")
+def _any(claim: Claim) -> bool:
+    return True
+
+
+def _about_style(claim: Claim) -> bool:
+    return claim.is_about_style
+
+
+def _tiers(group: str) -> list[tuple[str, str, Callable[[Claim], bool]]]:
+    """(heading, concerns value, filter) triples, most specific first, for evidence_for."""
+    insecure = ("About insecure attachment in general", "insecure", _any)
+    tiers: list[tuple[str, str, Callable[[Claim], bool]]]
     if group in STYLES:
-        tiers = [(f"About {GROUP_LABELS[group].lower()} attachment", group)]
+        label = GROUP_LABELS[group].lower()
+        tiers = [
+            (f"About people with a {label} style", group, _about_style),
+            (f"Related research on {label} attachment (other measures)", group, _any),
+        ]
         if group != "secure":
             tiers.append(insecure)
     elif group == "insecure":
         tiers = [insecure]
     else:
-        tiers = [(f"About {GROUP_LABELS.get(group, group).lower()}", group)]
+        tiers = [(f"About {GROUP_LABELS.get(group, group).lower()}", group, _any)]
     if group != "everyone":
-        tiers.append(("About everyone", "everyone"))
+        tiers.append(("About everyone", "everyone", _any))
     return tiers

@@ -27,14 +27,30 @@ from securebase.content.render import render_markdown
 EVIDENCE_FILE = "evidence.yaml"
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 
-REFERENCE_FIELDS = {"id", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi"}
+REFERENCE_FIELDS = {
+    "id",
+    "authors",
+    "year",
+    "title",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "in_source",
+}
 CLAIM_FIELDS = {
     "id",
     "claim",
     "detail",
     "concerns",
     "direction",
-    "study_type",
+    "evidence_kind",
+    "attachment_measure",
+    "population",
+    "n",
+    "studies",
+    "clinical_sample",
     "strength",
     "references",
 }
@@ -89,6 +105,30 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.append(f"{self.where}: field '{key}' must be a whole number")
             return 0
+        return value
+
+    def count(self, key: str, *, nullable: bool = False) -> int | None:
+        """A positive whole number; with ``nullable``, None for an explicit ``null``.
+
+        The key itself must always be there, so a writer has to decide between a number
+        and an explicit null (``n: null`` for a review) instead of forgetting the field.
+        """
+        if key not in self.data:
+            self.problems.append(f"{self.where}: missing field '{key}'")
+            return None
+        value = self.data[key]
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.problems.append(f"{self.where}: field '{key}' must be a positive whole number")
+            return None
+        return value
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self.problems.append(f"{self.where}: field '{key}' must be true or false")
+            return default
         return value
 
     def text_list(self, key: str, *, required: bool = True) -> list[str]:
@@ -157,6 +197,7 @@ def _load_references(value: Any, problems: list[str]) -> dict[str, Reference]:
             issue=fields.text("issue", required=False),
             pages=fields.text("pages"),
             doi=_normalise_doi(fields.text("doi", required=False)),
+            in_source=fields.flag("in_source", default=True),
         )
         if ref_id in references:
             problems.append(f"{EVIDENCE_FILE}: duplicate reference id '{ref_id}'")
@@ -188,7 +229,12 @@ def _load_claims(value: Any, references: dict[str, Reference], problems: list[st
                 detail=fields.text("detail", required=False),
                 concerns=fields.text_list("concerns"),
                 direction=fields.text("direction"),
-                study_type=fields.text("study_type"),
+                evidence_kind=fields.text("evidence_kind"),
+                attachment_measure=fields.text("attachment_measure"),
+                population=fields.text("population"),
+                n=fields.count("n", nullable=True),
+                studies=fields.count("studies") or 0,
+                clinical_sample=fields.flag("clinical_sample", default=False),
                 strength=fields.text("strength"),
                 reference_ids=reference_ids,
                 references=[references[ref] for ref in reference_ids if ref in references],

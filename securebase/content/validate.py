@@ -14,10 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 from django.urls import Resolver404, resolve
 
 from securebase.content.entities import (
+    ATTACHMENT_MEASURE_PHRASES,
+    EVIDENCE_KIND_WORDS,
     GROUPS,
     STRENGTHS,
-    STUDY_TYPE_WORDS,
     STYLES,
+    Claim,
     Library,
     Rendered,
 )
@@ -26,8 +28,39 @@ from securebase.content.render import is_external
 EXPECTED_REFERENCES = 17
 MIN_CLAIMS_PER_STYLE = 2
 DIRECTIONS = ("positive", "negative", "mixed", "depends")
+
+# The strength ladder, checkable from a claim's own fields:
+#   established: a meta-analysis, or at least ESTABLISHED_MIN_STUDIES independent studies;
+#   suggestive:  at least two independent studies, or one study of LARGE_STUDY_N people;
+#   tentative:   anything else, in particular one small study (or one of unknown size).
+ESTABLISHED_MIN_STUDIES = 3
+LARGE_STUDY_N = 100
+
+# Phrases that lean on a neighbouring claim. Claims are shown filtered, one by one, in
+# reports and PDFs, so each must stand alone. Matched case-insensitively in claim and detail.
+BACK_REFERENCE_PHRASES = (
+    "same study",
+    "same experiment",
+    "same sample",
+    "same participants",
+    "same mothers",
+    "same couples",
+    "same group",
+    "that study",
+    "this study",
+    "that experiment",
+    "this experiment",
+    "in the same",
+    "these participants",
+    "those participants",
+    "by contrast",
+    "as above",
+    "the study above",
+    "the previous",
+)
+
 STYLE_SECTIONS = (
-    "How it forms in childhood",
+    "Where it may come from",
     "How it shows in adult relationships",
     "Strengths",
     "Growth edges",
@@ -46,6 +79,8 @@ def validate(library: Library, *, expected_references: int = EXPECTED_REFERENCES
         *check_reference_count(library, expected_references),
         *check_style_claims(library),
         *check_enumerations(library),
+        *check_strength_rule(library),
+        *check_back_references(library),
         *check_duplicates(library),
         *check_articles(library),
         *check_style_pages(library),
@@ -74,7 +109,8 @@ def check_references_cited(library: Library) -> list[str]:
 
 
 def check_reference_count(library: Library, expected: int = EXPECTED_REFERENCES) -> list[str]:
-    count = len(library.references)
+    """All the source article's references are there (later additions say in_source: false)."""
+    count = sum(1 for ref in library.references.values() if ref.in_source)
     if count != expected:
         return [f"expected the source's {expected} references, found {count}"]
     return []
@@ -100,8 +136,59 @@ def check_enumerations(library: Library) -> list[str]:
             problems.append(f"{where} does not say whom it concerns")
         problems += _not_in(where, "concerns", claim.concerns, GROUPS)
         problems += _not_in(where, "direction", [claim.direction], DIRECTIONS)
-        problems += _not_in(where, "study_type", [claim.study_type], tuple(STUDY_TYPE_WORDS))
+        problems += _not_in(
+            where, "evidence_kind", [claim.evidence_kind], tuple(EVIDENCE_KIND_WORDS)
+        )
+        problems += _not_in(
+            where,
+            "attachment_measure",
+            [claim.attachment_measure],
+            tuple(ATTACHMENT_MEASURE_PHRASES),
+        )
         problems += _not_in(where, "strength", [claim.strength], STRENGTHS)
+    return problems
+
+
+def strength_allowed(claim: Claim) -> str:
+    """The strongest label the claim's own fields support (see the ladder above)."""
+    if claim.evidence_kind == "meta-analysis" or claim.studies >= ESTABLISHED_MIN_STUDIES:
+        return "established"
+    if claim.studies >= 2 or (claim.n is not None and claim.n >= LARGE_STUDY_N):
+        return "suggestive"
+    return "tentative"
+
+
+def check_strength_rule(library: Library) -> list[str]:
+    """A label may be weaker than the evidence allows, never stronger."""
+    problems = []
+    for claim in library.claims:
+        allowed = strength_allowed(claim)
+        if claim.strength in STRENGTHS and claim.strength_rank < STRENGTHS.index(allowed):
+            size = f"n = {claim.n}" if claim.n is not None else "size not given"
+            problems.append(
+                f"claim '{claim.id}' is labelled {claim.strength}, but {claim.studies} "
+                f"stud{'y' if claim.studies == 1 else 'ies'} ({claim.evidence_kind}, {size}) "
+                f"allow at most {allowed}"
+            )
+    return problems
+
+
+def back_reference(text: str) -> str | None:
+    """The first back-reference phrase in ``text``, or None."""
+    lowered = text.casefold()
+    return next((phrase for phrase in BACK_REFERENCE_PHRASES if phrase in lowered), None)
+
+
+def check_back_references(library: Library) -> list[str]:
+    problems = []
+    for claim in library.claims:
+        for field, text in (("claim", claim.claim), ("detail", claim.detail)):
+            phrase = back_reference(text)
+            if phrase:
+                problems.append(
+                    f"claim '{claim.id}': {field} leans on another claim ({phrase!r}); "
+                    "every claim must stand alone"
+                )
     return problems
 
 

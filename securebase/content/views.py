@@ -5,7 +5,7 @@ caches may keep them for a few minutes.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -47,6 +47,10 @@ def style_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @PUBLIC_CACHE
 def style_detail(request: HttpRequest, style: str) -> HttpResponse:
+    if style in services.STYLE_ALIASES:
+        # The name people use for the high-high quadrant leads to its page, whose address
+        # keeps the machine value ("disorganized") that the API and old links use.
+        return redirect(f"/styles/{services.STYLE_ALIASES[style]}/", permanent=True)
     library = get_library()
     try:
         page = library.style(style)
@@ -58,6 +62,7 @@ def style_detail(request: HttpRequest, style: str) -> HttpResponse:
         {
             "page": page,
             "evidence": library.evidence_for(style),
+            "has_direct_evidence": services.has_direct_evidence(library, style),
             "other_styles": services.other_styles(library, style),
         },
     )

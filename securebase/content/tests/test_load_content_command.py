@@ -17,7 +17,8 @@ def test_reports_a_summary_of_the_real_library() -> None:
     library = get_library()
     assert out.getvalue().strip() == (
         f"Content OK: {len(library.articles)} articles, 4 style pages, "
-        f"{len(library.claims)} claims, 17 references."
+        f"{len(library.claims)} claims, {len(library.references)} references "
+        "(17 from the source article)."
     )
 
 

@@ -80,16 +80,17 @@ def test_style_with_fewer_than_two_claims_is_detected(library_dir: Path) -> None
 def test_invalid_enumeration_values_are_detected(library_dir: Path) -> None:
     def change(data):
         claim = claim_by_id(data, "about-couples")
-        claim.update(concerns=["couples", "pets"], direction="up", study_type="poll")
-        claim["strength"] = "proven"
+        claim.update(concerns=["couples", "pets"], direction="up", evidence_kind="poll")
+        claim.update(attachment_measure="horoscope", strength="proven")
 
     edit_evidence(library_dir, change)
     problems = problems_in(library_dir)
-    assert len(problems) == 4
+    assert len(problems) == 5
     assert problems[0].startswith("claim 'about-couples': concerns 'pets' is not one of secure,")
     assert "direction 'up'" in problems[1]
-    assert "study_type 'poll'" in problems[2]
-    assert "strength 'proven' is not one of established, suggestive, tentative" in problems[3]
+    assert "evidence_kind 'poll' is not one of review, meta-analysis," in problems[2]
+    assert "attachment_measure 'horoscope' is not one of self-report-romantic," in problems[3]
+    assert "strength 'proven' is not one of established, suggestive, tentative" in problems[4]
 
 
 def test_duplicate_claim_id_is_detected(library_dir: Path) -> None:

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Content OK: {len(library.articles)} articles, {len(library.styles)} style "
-                f"pages, {len(library.claims)} claims, {len(library.references)} references."
+                f"pages, {len(library.claims)} claims, {len(library.references)} references "
+                f"({sum(ref.in_source for ref in library.references.values())} from the "
+                "source article)."
             )
         )
 
