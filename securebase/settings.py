@@ -66,6 +66,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Public address used in mails and the report ("https://securebase.example").
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Who runs this site (footer, privacy page: the data controller) and where its source is
+# (the AGPL asks that network users can get it). Empty outside production: the pages then
+# say plainly that this is a development instance.
+SECUREBASE_OPERATOR_NAME = os.environ.get("SECUREBASE_OPERATOR_NAME", "").strip()
+SECUREBASE_OPERATOR_CONTACT = os.environ.get("SECUREBASE_OPERATOR_CONTACT", "").strip()
+SECUREBASE_SOURCE_URL = os.environ.get("SECUREBASE_SOURCE_URL", "").strip()
+for _name in ("SECUREBASE_OPERATOR_NAME", "SECUREBASE_OPERATOR_CONTACT", "SECUREBASE_SOURCE_URL"):
+    if PRODUCTION and not globals()[_name]:
+        raise ImproperlyConfigured(f"{_name} must be set when SECUREBASE_PRODUCTION=1")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -80,6 +90,7 @@ INSTALLED_APPS = [
     "securebase.reports",
     "securebase.content",
     "securebase.newsletter",
+    "securebase.method",
 ]
 
 MIDDLEWARE = [

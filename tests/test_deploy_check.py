@@ -31,6 +31,9 @@ def _production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "example.org",
             "EMAIL_HOST": "smtp.example.org",
+            "SECUREBASE_OPERATOR_NAME": "Example Operator Ltd",
+            "SECUREBASE_OPERATOR_CONTACT": "privacy@example.org",
+            "SECUREBASE_SOURCE_URL": "https://example.org/securebase.git",
             "SECUREBASE_VAR_DIR": str(var_dir),
         }
     )
@@ -58,7 +61,17 @@ def test_check_deploy_reports_nothing_in_production(tmp_path: Path) -> None:
     assert "WARNING" not in output and "?: (" not in output
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "EMAIL_HOST",
+        "SECUREBASE_OPERATOR_NAME",
+        "SECUREBASE_OPERATOR_CONTACT",
+        "SECUREBASE_SOURCE_URL",
+    ],
+)
 def test_production_refuses_to_start_without(tmp_path: Path, missing: str) -> None:
     env = _production_env(tmp_path)
     env[missing] = ""

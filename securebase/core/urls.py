@@ -8,5 +8,6 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("about/", views.about, name="about"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap_xml"),
     path("healthz", views.healthz, name="healthz"),
 ]

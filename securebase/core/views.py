@@ -1,5 +1,7 @@
 """Pages that belong to no single domain: home, help, privacy, health check, errors."""
 
+from xml.sax.saxutils import escape
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,10 +9,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from securebase.core.sitemap import public_paths
+from securebase.quiz import services as quiz
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    return render(
+        request,
+        "core/home.html",
+        {"lengths": quiz.quiz_lengths(), "norms": quiz.default_norm_sample()},
+    )
 
 
 @require_GET
@@ -29,14 +38,37 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about.html")
+    return render(
+        request,
+        "core/about.html",
+        {"lengths": quiz.quiz_lengths(), "norms": quiz.default_norm_sample()},
+    )
 
 
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /results/", "Disallow: /quiz/s/", "Disallow: /api/"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /results/",
+        "Disallow: /quiz/s/",
+        "Disallow: /api/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    urls = "".join(
+        f"<url><loc>{escape(settings.SITE_URL + path)}</loc></url>" for path in public_paths()
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    )
+    return HttpResponse(body, content_type="application/xml")
 
 
 @require_GET

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from securebase.quiz.models import QuizForm
+from securebase.psychometrics.norms import ADULT_AGE_BANDS
+from securebase.quiz.models import Gender, QuizForm
+from securebase.quiz.services import quiz_lengths
+
+# "Prefer not to say" is an answer of its own (not a blank choice), so nothing is preselected
+# and saying nothing is as easy as saying something.
+NOT_SAYING = "not-saying"
 
 
 class StartForm(forms.Form):
     form = forms.ChoiceField(
         label="Which test?",
-        choices=[
-            (QuizForm.ADAPTIVE, "Quick test: about 12 questions that adapt to your answers"),
-            (QuizForm.FULL, "Full test: all 36 questions, the most precise result"),
-        ],
         initial=QuizForm.ADAPTIVE,
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose the quick or the full test."},
@@ -34,6 +38,18 @@ class StartForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The lengths come from the adaptive test's settings, never typed in here.
+        lengths = quiz_lengths()
+        self.fields["form"].choices = [
+            (
+                QuizForm.ADAPTIVE,
+                f"Quick test: about {lengths.quick_typical} questions that adapt to your answers",
+            ),
+            (QuizForm.FULL, f"Full test: all {lengths.full} questions, the most precise result"),
+        ]
+
 
 class AnswerForm(forms.Form):
     """The clicked button's value and the question it answers (hidden field)."""
@@ -53,3 +69,36 @@ class AnswerForm(forms.Form):
 
 class BackForm(forms.Form):
     item = forms.IntegerField(min_value=1, max_value=36, required=False)
+
+
+def _band_label(band: str) -> str:
+    return f"{band[:-1]} or older" if band.endswith("+") else band.replace("-", "\u2013")
+
+
+class NormGroupForm(forms.Form):
+    """The optional last step: who to compare with. Every field may stay empty."""
+
+    gender = forms.ChoiceField(
+        label="Your gender",
+        choices=[*Gender.choices, (NOT_SAYING, "Prefer not to say")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label="Your age",
+        choices=[
+            *((band, _band_label(band)) for band in ADULT_AGE_BANDS),
+            (NOT_SAYING, "Prefer not to say"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def choice(self) -> tuple[str | None, str | None]:
+        """(gender, age band) for ``services.choose_norm_group``; ``None`` = not said."""
+        gender = self.cleaned_data.get("gender") or NOT_SAYING
+        band = self.cleaned_data.get("age_band") or NOT_SAYING
+        return (
+            None if gender == NOT_SAYING else gender,
+            None if band == NOT_SAYING else band,
+        )

@@ -24,10 +24,22 @@ class QuizForm(models.TextChoices):
     FULL = "full", "Full 36-question test"
 
 
+class Gender(models.TextChoices):
+    """Answers to the optional last step, with the values psychometrics' norms use."""
+
+    FEMALE = "female", "Woman"
+    MALE = "male", "Man"
+    OTHER = "other", "Another gender"
+
+
 class QuizSession(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     form = models.CharField(max_length=8, choices=QuizForm.choices)
     consent_research = models.BooleanField(default=False)
+    # The optional last step. Kept only with research consent (``services.choose_norm_group``);
+    # empty = not given, declined, or not kept.
+    gender = models.CharField(max_length=8, choices=Gender.choices, blank=True, default="")
+    age_band = models.CharField(max_length=8, blank=True, default="")
     state = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

@@ -4,9 +4,10 @@ Both forms share one small interface so the service layer never branches on the 
 the full ECR asks items 1..36 in order; the quick test delegates every decision to
 :class:`securebase.psychometrics.AdaptiveTest`. Scoring always happens in psychometrics.
 
-``state`` also keeps ``"undone"``: answers taken back with "Back", by item number, so
-that the page can mark the earlier choice when that item is shown again (going back
-must never make someone re-think an answer from scratch).
+``state`` also keeps ``"undone"``: answers taken back (with the API's "back", or when an
+earlier answer of the quick test changes and the later questions have to be chosen
+again), by item number, so that the page can mark the earlier choice when that item is
+shown again (going back must never make someone re-think an answer from scratch).
 """
 
 from __future__ import annotations
@@ -34,11 +35,15 @@ class QuestionOrder(Protocol):
 
     def undo(self) -> int | None: ...
 
+    def change(self, item: int, value: int) -> bool: ...
+
     def progress(self) -> float: ...
 
     def remaining_estimate(self) -> int | None: ...
 
-    def result(self) -> Result: ...
+    def longest(self) -> int: ...
+
+    def result(self, *, gender: str | None = None, age_band: str | None = None) -> Result: ...
 
     def to_state(self) -> dict[str, Any]: ...
 
@@ -99,14 +104,25 @@ class FullOrder(_UndoMemory):
         self._remember(item, self._answers.pop(item))
         return item
 
+    def change(self, item: int, value: int) -> bool:
+        """Change an earlier answer in place: the full form's order never depends on answers.
+
+        Returns ``False``: no later answer had to be taken back.
+        """
+        self._answers[item] = value
+        return False
+
     def progress(self) -> float:
         return len(self._answers) / FULL_FORM_LENGTH
 
     def remaining_estimate(self) -> int | None:
         return FULL_FORM_LENGTH - len(self._answers)
 
-    def result(self) -> Result:
-        return score(self._answers)
+    def longest(self) -> int:
+        return FULL_FORM_LENGTH
+
+    def result(self, *, gender: str | None = None, age_band: str | None = None) -> Result:
+        return score(self._answers, gender=gender, age_band=age_band)
 
     def to_state(self) -> dict[str, Any]:
         return {
@@ -140,6 +156,21 @@ class AdaptiveOrder(_UndoMemory):
             self._remember(item, answers[item])
         return item
 
+    def change(self, item: int, value: int) -> bool:
+        """Change an earlier answer; the questions after it are chosen again.
+
+        The adaptive test chose every later question from the answers before it, so those
+        answers are taken back (remembered in ``undone``, shown marked if asked again) and
+        the test continues from the changed answer. Returns whether anything was taken back.
+        """
+        took_back = False
+        while self.test.answers and next(reversed(self.test.answers)) != item:
+            self.undo()
+            took_back = True
+        self.undo()
+        self.answer(item, value)
+        return took_back
+
     def progress(self) -> float:
         return self.test.progress()
 
@@ -157,8 +188,11 @@ class AdaptiveOrder(_UndoMemory):
             return None
         return max(1, round(answered * (1.0 - fraction) / fraction))
 
-    def result(self) -> Result:
-        return self.test.result()
+    def longest(self) -> int:
+        return self.test.max_items
+
+    def result(self, *, gender: str | None = None, age_band: str | None = None) -> Result:
+        return self.test.result(gender=gender, age_band=age_band)
 
     @staticmethod
     def fresh_state() -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Anonymous research data: consented, completed sessions only.
 
 A row holds the answers, the form, how many questions were asked, the month of
-completion and the scores. It never holds the token, a database id or a finer
+completion, the gender and age band given at the optional last step (empty when not
+given) and the scores. It never holds the token, a database id or a finer
 timestamp, and rows are shuffled within each month, so a row cannot be tied back to a
 visit. Withdrawing consent (``services.withdraw_consent``) removes a session from every
 later export.
@@ -25,6 +26,8 @@ COLUMNS = [
     "form",
     "n_items",
     "completed_month",
+    "gender",
+    "age_band",
     "style",
     *(f"p_{style}" for style in STYLES),
     *(f"{dim}_{field}" for dim in ("anxiety", "avoidance") for field in SCORE_FIELDS),
@@ -47,6 +50,8 @@ def research_rows() -> Iterator[dict[str, Any]]:
         row["form"] = session.form
         row["n_items"] = len(answers)
         row["completed_month"] = session.completed_at.strftime("%Y-%m")
+        row["gender"] = session.gender
+        row["age_band"] = session.age_band
         row["style"] = result["style"]
         for style in STYLES:
             row[f"p_{style}"] = round(float(result["style_probabilities"][style]), 4)

@@ -16,10 +16,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from securebase.psychometrics import DimensionScore, Item, Result, item_bank
+from securebase.psychometrics import AdaptiveTest, Item, Result, item_bank
+from securebase.psychometrics.norms import ADULT_AGE_BANDS, GENDERS, NormSample
 from securebase.quiz.models import Answer, QuizForm, QuizSession
 from securebase.quiz.question_order import (
     ADAPTIVE_TYPICAL_LENGTH,
+    FULL_FORM_LENGTH,
     QuestionOrder,
     initial_state,
     order_for,
@@ -52,11 +54,15 @@ class InvalidAnswer(ValueError):
 
 @dataclass(frozen=True)
 class Step:
-    """Where a session stands: the question to show now, or ``done``.
+    """A question to show (the current one or an earlier one), or ``done``.
 
-    ``previous_value`` is the answer this person gave to ``item`` before going back (so
-    the page can mark it); ``estimated_total`` is exact (36) for the full form and the
-    adaptive test's current honest estimate for the quick one.
+    ``position`` is where the question sits in this person's sequence (1 = first);
+    ``answered`` is how many answers are stored. A position before ``answered + 1`` is an
+    earlier question, reached with Back: ``previous_value`` then holds its stored answer,
+    and for the current question the answer taken back earlier, if any (so the page can
+    mark it). ``estimated_total`` is exact (36) for the full form; for the quick test it
+    is the adaptive estimate, smoothed so that it moves by at most
+    :data:`COUNTER_MAX_MOVE` per answer (see :func:`_shown_total`).
     """
 
     form: str
@@ -66,15 +72,46 @@ class Step:
     answered: int
     done: bool
     estimated_total: int
+    position: int
 
     @property
     def number(self) -> int:
-        """Position of the current question, counting from 1."""
-        return self.answered + 1
+        """Position of the question shown, counting from 1."""
+        return self.position
+
+    @property
+    def is_current(self) -> bool:
+        """Whether this is the first unanswered question (not an earlier one)."""
+        return self.position == self.answered + 1
 
     @property
     def is_exact(self) -> bool:
         return self.form == QuizForm.FULL
+
+
+@dataclass(frozen=True)
+class QuizLengths:
+    """How long each form is, for the pages that promise it (never typed into a template)."""
+
+    quick_typical: int
+    quick_min: int
+    quick_max: int
+    full: int
+
+
+def quiz_lengths() -> QuizLengths:
+    settings = AdaptiveTest()
+    return QuizLengths(
+        quick_typical=ADAPTIVE_TYPICAL_LENGTH,
+        quick_min=settings.min_items,
+        quick_max=settings.max_items,
+        full=FULL_FORM_LENGTH,
+    )
+
+
+def default_norm_sample() -> NormSample:
+    """Who a person is compared with when they do not say their gender or age."""
+    return item_bank().norms.select().sample
 
 
 def start_session(form: str, consent_research: bool) -> QuizSession:
@@ -104,21 +141,58 @@ def _locked_session(token: str) -> QuizSession:
         raise SessionNotFound from None
 
 
-def _step(session: QuizSession, order: QuestionOrder) -> Step:
+#: The quick test's question counter moves by at most this much per answer. The adaptive
+#: estimate of the remaining questions is redone after every answer and can swing by ten or
+#: more (measured: benchmarks/ and docs/quiz.md); shown raw, "2 of about 23" would follow
+#: "1 of about 12". Following it in steps of at most two keeps the promise readable while
+#: still converging on the estimate.
+COUNTER_MAX_MOVE = 2
+_SHOWN_TOTAL = "shown_total"
+
+
+def _estimate(order: QuestionOrder) -> int:
+    """The honest, unsmoothed estimate of the test's total length."""
     answered = len(order.answers)
+    remaining = order.remaining_estimate()
+    return answered + remaining if remaining else ADAPTIVE_TYPICAL_LENGTH
+
+
+def _shown_total(previous: int | None, order: QuestionOrder) -> int:
+    """The total to show after this answer: the estimate, approached by small moves."""
+    answered = len(order.answers)
+    estimate = _estimate(order)
+    shown = estimate if previous is None else previous
+    shown = min(max(estimate, shown - COUNTER_MAX_MOVE), shown + COUNTER_MAX_MOVE)
+    return min(max(shown, answered + 1), order.longest())
+
+
+def _step(session: QuizSession, order: QuestionOrder, position: int | None = None) -> Step:
+    """The step at ``position`` (default and beyond the end: the current question)."""
+    asked = list(order.answers)
+    answered = len(asked)
     number = None if session.is_completed else order.next_item()
     if number is None:
-        return Step(session.form, None, None, 1.0, answered, True, answered)
-    remaining = order.remaining_estimate()
-    estimated_total = answered + remaining if remaining else ADAPTIVE_TYPICAL_LENGTH
+        return Step(session.form, None, None, 1.0, answered, True, answered, answered)
+    if session.form == QuizForm.FULL:
+        total = FULL_FORM_LENGTH
+    else:
+        total = session.state.get(_SHOWN_TOTAL) or _shown_total(None, order)
+    current = answered + 1
+    position = current if position is None or position > current else max(position, 1)
+    if position < current:
+        item = asked[position - 1]
+        marked: int | None = order.answers[item]
+    else:
+        item, marked = number, order.undone.get(number)
     return Step(
         form=session.form,
-        item=item_bank().item(number),
-        previous_value=order.undone.get(number),
-        progress=order.progress(),
+        item=item_bank().item(item),
+        previous_value=marked,
+        progress=min((position - 1) / total, 1.0),
         answered=answered,
         done=False,
-        estimated_total=max(estimated_total, answered + 1),
+        estimated_total=max(total, answered + 1),
+        position=position,
     )
 
 
@@ -126,8 +200,57 @@ def current_step(session: QuizSession) -> Step:
     return _step(session, order_for(session.form, session.state))
 
 
+def step_at(session: QuizSession, position: int | None) -> Step:
+    """The question at ``position``: an earlier one with its answer, else the current one."""
+    return _step(session, order_for(session.form, session.state), position)
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_types(item: Any, value: Any) -> None:
+    if not _is_int(value) or value not in ANSWER_VALUES:
+        raise InvalidAnswer("invalid_value", "Please choose one of the five answers (1 to 5).")
+    if not _is_int(item):
+        raise InvalidAnswer("item_not_asked", "That question number is not valid.")
+
+
+def _save(session: QuizSession, order: QuestionOrder) -> None:
+    """Store the order's state (and the result, once no question is left)."""
+    previous = session.state.get(_SHOWN_TOTAL)
+    state = order.to_state()
+    if session.form == QuizForm.ADAPTIVE:
+        state[_SHOWN_TOTAL] = _shown_total(previous, order)
+    session.state = state
+    if order.next_item() is None:
+        session.result = order.result().to_dict()
+        session.completed_at = timezone.now()
+    session.save()
+
+
+def _answer_current(session: QuizSession, order: QuestionOrder, item: int, value: int) -> Step:
+    """Record the answer to the current question (a repeat of a stored answer is a no-op)."""
+    answers = order.answers
+    if item in answers:
+        if answers[item] == value:
+            return _step(session, order)
+        raise InvalidAnswer(
+            "already_answered",
+            "That question was already answered (perhaps in another tab). "
+            "To change an answer, use Back.",
+        )
+    pending = None if session.is_completed else order.next_item()
+    if item != pending:
+        raise InvalidAnswer(
+            "item_not_asked",
+            "That answer was for a different question (perhaps from an older tab). "
+            "Here is the current one.",
+        )
+    order.answer(item, value)
+    Answer.objects.create(session=session, item=item, value=value, position=len(answers) + 1)
+    _save(session, order)
+    return _step(session, order)
 
 
 def submit_answer(token: str, item: int, value: int) -> Step:
@@ -136,37 +259,38 @@ def submit_answer(token: str, item: int, value: int) -> Step:
     Re-sending an answer already recorded with the same value (double click, retry
     after a lost response, a second tab) returns the current step and changes nothing.
     """
-    if not _is_int(value) or value not in ANSWER_VALUES:
-        raise InvalidAnswer("invalid_value", "Please choose one of the five answers (1 to 5).")
-    if not _is_int(item):
-        raise InvalidAnswer("item_not_asked", "That question number is not valid.")
+    _check_types(item, value)
+    with transaction.atomic():
+        session = _locked_session(token)
+        return _answer_current(session, order_for(session.form, session.state), item, value)
+
+
+def answer_at(token: str, position: int, item: int, value: int) -> Step:
+    """Answer the question at ``position`` and return the step that follows it.
+
+    The current question is answered as by :func:`submit_answer`. An earlier question
+    (reached with Back) keeps its answer if the same one is chosen again, so going back
+    and forward loses nothing; a different answer replaces it. On the full form the later
+    answers stay; on the quick test the later questions were chosen from this answer, so
+    they are taken back and chosen again, their answers remembered and marked if the
+    same question comes back. A finished quiz is never reopened.
+    """
+    _check_types(item, value)
     with transaction.atomic():
         session = _locked_session(token)
         order = order_for(session.form, session.state)
-        answers = order.answers
-        if item in answers:
-            if answers[item] == value:
-                return _step(session, order)
-            raise InvalidAnswer(
-                "already_answered",
-                "That question was already answered (perhaps in another tab). "
-                "To change an answer, use Back.",
-            )
-        pending = None if session.is_completed else order.next_item()
-        if item != pending:
-            raise InvalidAnswer(
-                "item_not_asked",
-                "That answer was for a different question (perhaps from an older tab). "
-                "Here is the current one.",
-            )
-        order.answer(item, value)
-        Answer.objects.create(session=session, item=item, value=value, position=len(answers) + 1)
-        session.state = order.to_state()
-        if order.next_item() is None:
-            session.result = order.result().to_dict()
-            session.completed_at = timezone.now()
-        session.save()
-        return _step(session, order)
+        asked = list(order.answers)
+        if not _is_int(position) or position > len(asked) or position < 1:
+            return _answer_current(session, order, item, value)
+        if asked[position - 1] != item or session.is_completed:
+            # An older tab, or a finished quiz: same outcome as answering "now".
+            return _answer_current(session, order, item, value)
+        if order.answers[item] != value:
+            if order.change(item, value):
+                session.answers.filter(position__gt=position).delete()
+            session.answers.filter(item=item).update(value=value)
+            _save(session, order)
+        return _step(session, order, position + 1)
 
 
 def go_back(token: str, *, current_item: int | None = None) -> Step:
@@ -186,8 +310,7 @@ def go_back(token: str, *, current_item: int | None = None) -> Step:
         item = order.undo()
         if item is not None:
             session.answers.filter(item=item).delete()
-            session.state = order.to_state()
-            session.save()
+            _save(session, order)
         return _step(session, order)
 
 
@@ -195,14 +318,33 @@ def get_result(session: QuizSession) -> Result:
     """The result stored at completion (never re-scored, so it cannot drift)."""
     if not session.is_completed or not session.result:
         raise NotFinished
-    data = session.result
-    return Result(
-        style=data["style"],
-        style_probabilities=dict(data["style_probabilities"]),
-        anxiety=DimensionScore(**data["anxiety"]),
-        avoidance=DimensionScore(**data["avoidance"]),
-        norm_group=data["norm_group"],
-    )
+    return Result.from_dict(session.result)
+
+
+def choose_norm_group(token: str, gender: str | None, age_band: str | None) -> Result:
+    """Compare a finished quiz with the group the person chose at the optional last step.
+
+    ``gender`` is one of ``psychometrics.norms.GENDERS`` or ``None`` ("prefer not to say",
+    or the step skipped); ``age_band`` one of ``ADULT_AGE_BANDS`` or ``None``. The result
+    is scored again against that group (the answers and the style do not change, only the
+    percentiles and the group they compare with). The two answers are kept with the
+    session only when the person allowed research use; otherwise they are forgotten here.
+    """
+    if gender is not None and gender not in GENDERS:
+        raise ValueError(f"gender must be one of {GENDERS} or None")
+    if age_band is not None and age_band not in ADULT_AGE_BANDS:
+        raise ValueError(f"age_band must be one of {ADULT_AGE_BANDS} or None")
+    with transaction.atomic():
+        session = _locked_session(token)
+        if not session.is_completed:
+            raise NotFinished
+        result = order_for(session.form, session.state).result(gender=gender, age_band=age_band)
+        session.result = result.to_dict()
+        keep = session.consent_research
+        session.gender = (gender or "") if keep else ""
+        session.age_band = (age_band or "") if keep else ""
+        session.save()
+    return result
 
 
 def delete_session(token: str) -> bool:
@@ -221,7 +363,11 @@ def withdraw_consent(token: str) -> None:
     """Stop research use of this session: it drops out of every later export."""
     if not isinstance(token, str) or not token:
         raise SessionNotFound
-    if not QuizSession.objects.filter(token=token).update(consent_research=False):
+    # The optional gender and age band were kept only for research: they go with it.
+    updated = QuizSession.objects.filter(token=token).update(
+        consent_research=False, gender="", age_band=""
+    )
+    if not updated:
         raise SessionNotFound
 
 

@@ -1,9 +1,11 @@
-"""Quiz pages: choose a form, then one question per screen.
+"""Quiz pages: choose a form, one question per address, then an optional last step.
 
-Thin on purpose: every rule lives in :mod:`securebase.quiz.services`. Every page works
-without JavaScript (plain POST, then redirect-after-post); with htmx the same forms are
-boosted and the view answers with the next question directly instead of a redirect,
-so the question area is swapped without a full page load.
+Thin on purpose: every rule lives in :mod:`securebase.quiz.services`. Every question has
+its own address (``/quiz/s/<token>/q/<n>/``), so the browser's Back button shows the
+previous question with its answer marked, with or without JavaScript. Without
+JavaScript each answer is a plain POST and a redirect to the next question's address;
+with htmx the same forms are boosted, the view answers with the next question directly
+and ``HX-Push-Url`` adds that address to the history, just as the redirect would.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
 from securebase.psychometrics import item_bank
 from securebase.quiz import services
-from securebase.quiz.forms import AnswerForm, BackForm, StartForm
+from securebase.quiz.forms import AnswerForm, NormGroupForm, StartForm
 from securebase.quiz.models import QuizSession
 from securebase.quiz.ratelimits import start_is_limited
 
@@ -29,6 +31,10 @@ SESSION_KEY = "quiz_token"
 
 def result_url(token: str) -> str:
     return f"/results/{token}/"
+
+
+def question_url(token: str, position: int) -> str:
+    return reverse("quiz:position", kwargs={"token": token, "position": position})
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -50,32 +56,45 @@ def _remembered_session(request: HttpRequest) -> QuizSession | None:
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     remembered = _remembered_session(request)
+    in_progress = remembered if remembered and not remembered.is_completed else None
+    status = 200
+    form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        form = StartForm(request.POST)
         if form.is_valid():
+            if in_progress is not None and request.POST.get("confirm") != "delete":
+                # Starting again deletes the unfinished answers: ask first, say what goes.
+                return _confirm_start_again(request, form, in_progress)
             if start_is_limited(request):
                 return rate_limited(request, Exception("quiz start rate limit"))
-            if remembered is not None and not remembered.is_completed:
-                # "Start again" is explained on the page: the unfinished answers go.
-                services.delete_session(remembered.token)
+            if in_progress is not None:
+                services.delete_session(in_progress.token)
             session = services.start_session(
                 form.cleaned_data["form"], form.cleaned_data["consent_research"]
             )
             request.session[SESSION_KEY] = session.token
-            return private_response(redirect("quiz:question", token=session.token))
+            return private_response(redirect(question_url(session.token, 1)))
         status = 422
-    else:
-        form = StartForm()
-        status = 200
-    in_progress = remembered if remembered and not remembered.is_completed else None
     context = {
         "form": form,
         "in_progress": in_progress,
         "step": services.current_step(in_progress) if in_progress else None,
         "finished": remembered if remembered and remembered.is_completed else None,
         "result_url": result_url(remembered.token) if remembered else None,
+        "lengths": services.quiz_lengths(),
     }
     return private_response(render(request, "quiz/start.html", context, status=status))
+
+
+def _confirm_start_again(
+    request: HttpRequest, form: StartForm, in_progress: QuizSession
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "step": services.current_step(in_progress),
+        "in_progress": in_progress,
+        "continue_url": reverse("quiz:question", kwargs={"token": in_progress.token}),
+    }
+    return private_response(render(request, "quiz/start_again.html", context))
 
 
 def _session_or_404(token: str) -> QuizSession:
@@ -85,63 +104,77 @@ def _session_or_404(token: str) -> QuizSession:
         raise Http404("no such quiz") from None
 
 
+def _finished(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a finished quiz goes: the optional step once, then the result."""
+    return _navigate(request, reverse("quiz:about_you", kwargs={"token": token}))
+
+
+def _navigate(request: HttpRequest, url: str) -> HttpResponse:
+    if _is_htmx(request):
+        # A different page: let htmx navigate to it instead of swapping it in.
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = url
+        return private_response(response)
+    return private_response(redirect(url))
+
+
 def _render_question(
-    request: HttpRequest, session: QuizSession, error: str = "", status: int = 200
+    request: HttpRequest, step: services.Step, token: str, error: str = "", status: int = 200
 ) -> HttpResponse:
-    step = services.current_step(session)
-    if step.done:
-        return _to_result(request, session.token)
     labels = item_bank().response_labels
     options = [
         {"value": value, "label": label, "pressed": step.previous_value == value}
         for value, label in enumerate(labels, start=1)
     ]
-    question_url = reverse("quiz:question", kwargs={"token": session.token})
+    url = question_url(token, step.position)
     context = {
         "step": step,
         "options": options,
         "error": error,
         "percent": round(step.progress * 100),
-        "question_url": question_url,
-        "back_url": reverse("quiz:back", kwargs={"token": session.token}),
-        "delete_url": reverse("quiz:delete", kwargs={"token": session.token}),
-        "resume_url": request.build_absolute_uri(question_url),
+        "question_url": url,
+        "back_url": question_url(token, step.position - 1) if step.position > 1 else None,
+        "current_url": None if step.is_current else question_url(token, step.answered + 1),
+        "start_url": reverse("quiz:start"),
+        "delete_url": reverse("quiz:delete", kwargs={"token": token}),
+        "resume_url": request.build_absolute_uri(reverse("quiz:question", kwargs={"token": token})),
     }
     if _is_htmx(request) and status >= 400:
         # htmx does not swap error responses; the message must still reach the person.
         status = 200
     response = render(request, "quiz/question.html", context, status=status)
+    if _is_htmx(request):
+        # The address of the question now on screen, so Back returns to this one.
+        response["HX-Push-Url"] = url
     patch_vary_headers(response, ["HX-Request"])
     return private_response(response)
 
 
-def _to_result(request: HttpRequest, token: str) -> HttpResponse:
-    if _is_htmx(request):
-        # A different page: let htmx navigate to it instead of swapping it in.
-        response = HttpResponse(status=200)
-        response["HX-Redirect"] = result_url(token)
-        return private_response(response)
-    return private_response(redirect(result_url(token), permanent=False))
-
-
 def _after_write(request: HttpRequest, token: str, step: services.Step) -> HttpResponse:
     if step.done:
-        return _to_result(request, token)
+        return _finished(request, token)
     if _is_htmx(request):
-        return _render_question(request, _session_or_404(token))
-    response = redirect("quiz:question", token=token)
+        return _render_question(request, step, token)
+    response = redirect(question_url(token, step.position))
     response.status_code = 303
     return private_response(response)
 
 
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, token: str) -> HttpResponse:
+def question(request: HttpRequest, token: str, position: int | None = None) -> HttpResponse:
+    """GET: the question at ``position`` (the private link: the current one). POST: answer it."""
     session = _session_or_404(token)
     if request.session.get(SESSION_KEY) != session.token:
         # Opening the private link on another device makes that browser resume it too.
         request.session[SESSION_KEY] = session.token
     if request.method == "GET":
-        return _render_question(request, session)
+        if session.is_completed:
+            return private_response(redirect(result_url(token)))
+        step = services.step_at(session, position)
+        if step.position != position:
+            # The private link, or an address past the current question: go to the real one.
+            return private_response(redirect(question_url(token, step.position)))
+        return _render_question(request, step, token)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         message = (
@@ -149,25 +182,52 @@ def question(request: HttpRequest, token: str) -> HttpResponse:
             if "value" in form.errors
             else "That answer did not match the question on screen. Here is the current one."
         )
-        return _render_question(request, session, message, status=422)
+        step = services.step_at(session, position)
+        if step.done:
+            return _finished(request, token)
+        return _render_question(request, step, token, message, status=422)
+    item, value = form.cleaned_data["item"], form.cleaned_data["value"]
     try:
-        step = services.submit_answer(token, form.cleaned_data["item"], form.cleaned_data["value"])
+        if position is None:
+            step = services.submit_answer(token, item, value)
+        else:
+            step = services.answer_at(token, position, item, value)
     except services.InvalidAnswer as error:
-        return _render_question(request, services.get_session(token), error.detail, status=422)
+        step = services.current_step(services.get_session(token))
+        if step.done:
+            return _finished(request, token)
+        return _render_question(request, step, token, error.detail, status=422)
     except services.SessionNotFound:
         raise Http404("no such quiz") from None
     return _after_write(request, token, step)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def back(request: HttpRequest, token: str) -> HttpResponse:
-    form = BackForm(request.POST)
-    current_item = form.cleaned_data.get("item") if form.is_valid() else None
-    try:
-        step = services.go_back(token, current_item=current_item)
-    except services.SessionNotFound:
-        raise Http404("no such quiz") from None
-    return _after_write(request, token, step)
+    """The previous question (older pages posted here; it never deletes an answer now)."""
+    session = _session_or_404(token)
+    if session.is_completed:
+        return private_response(redirect(result_url(token)))
+    step = services.current_step(session)
+    response = redirect(question_url(token, max(step.position - 1, 1)))
+    response.status_code = 303
+    return private_response(response)
+
+
+@require_http_methods(["GET", "POST"])
+def about_you(request: HttpRequest, token: str) -> HttpResponse:
+    """The optional last step: gender and age band choose the norm group, or skip."""
+    session = _session_or_404(token)
+    if not session.is_completed:
+        return private_response(redirect("quiz:question", token=token))
+    form = NormGroupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and (form.is_valid() or "skip" in request.POST):
+        gender, band = (None, None) if "skip" in request.POST else form.choice()
+        services.choose_norm_group(token, gender, band)
+        return private_response(redirect(result_url(token)))
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "session": session, "result_url": result_url(token)}
+    return private_response(render(request, "quiz/about_you.html", context, status=status))
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,6 +244,9 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
         render(
             request,
             "quiz/delete.html",
-            {"question_url": reverse("quiz:question", kwargs={"token": session.token})},
+            {
+                "question_url": reverse("quiz:question", kwargs={"token": session.token}),
+                "step": services.current_step(session),
+            },
         )
     )

@@ -18,8 +18,12 @@ def begin(client: Client, form: str = "full", consent: bool = False) -> str:
     response = client.post("/quiz/", data)
     assert response.status_code == 302
     token = QuizSession.objects.latest("created_at").token
-    assert response["Location"] == f"/quiz/s/{token}/"
+    assert response["Location"] == f"/quiz/s/{token}/q/1/"
     return token
+
+
+def q(token: str, position: int) -> str:
+    return f"/quiz/s/{token}/q/{position}/"
 
 
 def current_item(html: str) -> int:
@@ -38,14 +42,20 @@ def test_start_page_offers_both_forms_with_adaptive_as_default(client: Client) -
     assert 'name="consent_research"' in html
     assert not re.search(r'name="consent_research"[^>]*checked', html)
     assert "csrfmiddlewaretoken" in html
+    lengths = services.quiz_lengths()
+    assert f"Quick test: about {lengths.quick_typical} questions" in html
+    assert f"Full test: all {lengths.full} questions" in html
 
 
-def test_missing_adult_confirmation_shows_an_error_and_keeps_choices(client: Client) -> None:
+def test_missing_adult_confirmation_shows_an_error_summary_and_keeps_choices(
+    client: Client,
+) -> None:
     response = client.post("/quiz/", {"form": "full", "consent_research": "on"})
     html = response.content.decode()
     assert response.status_code == 422
     assert "Please confirm you are 18 or older" in html
-    assert 'role="alert"' in html
+    assert 'class="error-summary" role="alert"' in html
+    assert "There is a problem" in html and 'href="#id_adult"' in html
     assert re.search(r'value="full"[^>]*checked', html)
     assert re.search(r'name="consent_research"[^>]*checked', html)
     assert not QuizSession.objects.exists()
@@ -59,9 +69,8 @@ def test_starting_creates_the_session_with_the_chosen_options(client: Client) ->
 
 def test_full_form_end_to_end_without_javascript(client: Client) -> None:
     token = begin(client, "full")
-    url = f"/quiz/s/{token}/"
     for number in range(1, 37):
-        page = client.get(url)
+        page = client.get(q(token, number))
         html = page.content.decode()
         assert page.status_code == 200
         assert f"Question {number} of 36" in html
@@ -69,32 +78,48 @@ def test_full_form_end_to_end_without_javascript(client: Client) -> None:
         assert html.count('<button type="submit" name="value"') == 5
         assert "<kbd" in html and "Strongly agree" in html
         assert f'<progress class="bar" max="36" value="{number - 1}"' in html
-        response = client.post(url, {"item": number, "value": (number % 5) + 1})
+        response = client.post(q(token, number), {"item": number, "value": (number % 5) + 1})
         assert response.status_code in (302, 303)
-    assert response["Location"] == f"/results/{token}/"
+        if number < 36:
+            assert response["Location"] == q(token, number + 1)
+    # The last answer leads to the optional step, then to the result.
+    assert response["Location"] == f"/quiz/s/{token}/about-you/"
     session = QuizSession.objects.get(token=token)
     assert session.completed_at is not None and session.answers.count() == 36
-    # A finished quiz sends its link straight to the result.
-    finished = client.get(url)
-    assert finished.status_code == 302 and finished["Location"] == f"/results/{token}/"
+    # A finished quiz sends its links straight to the result.
+    for url in (f"/quiz/s/{token}/", q(token, 3)):
+        finished = client.get(url)
+        assert finished.status_code == 302 and finished["Location"] == f"/results/{token}/"
+
+
+def test_the_private_link_and_addresses_past_the_end_go_to_the_current_question(
+    client: Client,
+) -> None:
+    token = begin(client)
+    client.post(q(token, 1), {"item": 1, "value": 4})
+    for url in (f"/quiz/s/{token}/", q(token, 9), q(token, 0)):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == (q(token, 1) if url.endswith("/q/0/") else q(token, 2))
 
 
 def test_question_page_is_private_and_not_indexed(client: Client) -> None:
     token = begin(client)
-    response = client.get(f"/quiz/s/{token}/")
+    response = client.get(q(token, 1))
     html = response.content.decode()
     assert "no-store" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
     assert '<meta name="robots" content="noindex' in html
+    assert "og:title" not in html  # no sharing preview for a private address
     assert "Save your place" in html and f"/quiz/s/{token}/" in html
-    assert "keep it to yourself" in html
+    assert "keep it to yourself" in html and "data-copy" in html
     assert 'style="' not in html and "<style" not in html and "onclick" not in html
 
 
 def test_an_invalid_value_reshows_the_question_with_a_message(client: Client) -> None:
     token = begin(client)
-    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 4})
-    response = client.post(f"/quiz/s/{token}/", {"item": 2, "value": 7})
+    client.post(q(token, 1), {"item": 1, "value": 4})
+    response = client.post(q(token, 2), {"item": 2, "value": 7})
     html = response.content.decode()
     assert response.status_code == 422
     assert 'role="alert"' in html and "Please choose one of the five answers" in html
@@ -106,14 +131,16 @@ def test_an_invalid_value_reshows_the_question_with_a_message(client: Client) ->
 
 def test_a_stale_tab_gets_a_clear_message_and_the_current_question(client: Client) -> None:
     token = begin(client)
-    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 4})
-    client.post(f"/quiz/s/{token}/", {"item": 2, "value": 4})
+    client.post(q(token, 1), {"item": 1, "value": 4})
+    client.post(q(token, 2), {"item": 2, "value": 4})
+    # An old page of question 1 posting to the resume address (as pages before per-question
+    # addresses did) cannot change answer 1 behind the person's back.
     response = client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
     html = response.content.decode()
     assert response.status_code == 422
     assert "already answered" in html and current_item(html) == 3
     for bogus in ({"item": 9, "value": 3}, {"item": "x", "value": 3}, {}):
-        response = client.post(f"/quiz/s/{token}/", bogus)
+        response = client.post(q(token, 3), bogus)
         assert response.status_code == 422
         assert 'role="alert"' in response.content.decode()
     assert QuizSession.objects.get(token=token).answers.count() == 2
@@ -121,29 +148,47 @@ def test_a_stale_tab_gets_a_clear_message_and_the_current_question(client: Clien
 
 def test_double_submit_from_the_page_is_harmless(client: Client) -> None:
     token = begin(client)
-    first = client.post(f"/quiz/s/{token}/", {"item": 1, "value": 5})
-    second = client.post(f"/quiz/s/{token}/", {"item": 1, "value": 5})
+    first = client.post(q(token, 1), {"item": 1, "value": 5})
+    second = client.post(q(token, 1), {"item": 1, "value": 5})
     assert first.status_code == second.status_code == 303
+    assert first["Location"] == second["Location"] == q(token, 2)
     assert QuizSession.objects.get(token=token).answers.count() == 1
 
 
-def test_back_shows_the_previous_question_with_its_answer_pressed(client: Client) -> None:
+def test_the_previous_question_shows_its_answer_and_deletes_nothing(client: Client) -> None:
     token = begin(client)
-    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
-    html = client.get(f"/quiz/s/{token}/").content.decode()
-    assert "Back to the previous question" in html
-    response = client.post(f"/quiz/s/{token}/back/", {"item": 2})
-    assert response.status_code == 303
-    html = client.get(f"/quiz/s/{token}/").content.decode()
-    assert current_item(html) == 1
+    client.post(q(token, 1), {"item": 1, "value": 2})
+    html = client.get(q(token, 2)).content.decode()
+    assert f'href="{q(token, 1)}"' in html and "Back to the previous question" in html
+    page = client.get(q(token, 1))
+    html = page.content.decode()
+    assert page.status_code == 200 and current_item(html) == 1
     assert re.search(r'value="2" aria-pressed="true"', html)
     assert html.count('aria-pressed="true"') == 1
     assert "Back to the previous question" not in html
+    assert "Go to question 2, the first unanswered" in html
+    assert QuizSession.objects.get(token=token).answers.count() == 1
+    # Choosing the same answer again goes on to question 2; a new one replaces it.
+    assert client.post(q(token, 1), {"item": 1, "value": 2})["Location"] == q(token, 2)
+    assert client.post(q(token, 1), {"item": 1, "value": 5})["Location"] == q(token, 2)
+    assert list(QuizSession.objects.get(token=token).answers.values_list("item", "value")) == [
+        (1, 5)
+    ]
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_old_back_address_goes_to_the_previous_question(client: Client, method: str) -> None:
+    token = begin(client)
+    client.post(q(token, 1), {"item": 1, "value": 2})
+    response = getattr(client, method)(f"/quiz/s/{token}/back/")
+    assert response.status_code == 303 and response["Location"] == q(token, 1)
+    assert QuizSession.objects.get(token=token).answers.count() == 1
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_same_browser_resumes_from_the_quiz_page(client: Client) -> None:
     token = begin(client)
-    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    client.post(q(token, 1), {"item": 1, "value": 2})
     html = client.get("/quiz/").content.decode()
     assert "Continue where you left off" in html
     assert f"/quiz/s/{token}/" in html
@@ -152,33 +197,49 @@ def test_same_browser_resumes_from_the_quiz_page(client: Client) -> None:
 def test_the_private_link_resumes_in_another_browser() -> None:
     first, second = Client(), Client()
     token = begin(first)
-    first.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
-    html = second.get(f"/quiz/s/{token}/").content.decode()
-    assert current_item(html) == 2
+    first.post(q(token, 1), {"item": 1, "value": 2})
+    response = second.get(f"/quiz/s/{token}/", follow=True)
+    assert current_item(response.content.decode()) == 2
     assert "Continue where you left off" in second.get("/quiz/").content.decode()
 
 
-def test_starting_again_deletes_the_unfinished_quiz(client: Client) -> None:
+def test_starting_again_asks_first_and_says_what_will_be_deleted(client: Client) -> None:
     old = begin(client)
-    client.post(f"/quiz/s/{old}/", {"item": 1, "value": 2})
-    new = begin(client, "adaptive")
-    assert new != old
+    client.post(q(old, 1), {"item": 1, "value": 2})
+    client.post(q(old, 2), {"item": 2, "value": 2})
+    confirm = client.post("/quiz/", {"form": "adaptive", "adult": "on", "consent_research": "on"})
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "2 answers" in html and "cannot be undone" in html
+    assert 'name="confirm" value="delete"' in html
+    assert 'name="form" value="adaptive"' in html and 'name="consent_research"' in html
+    assert f'href="/quiz/s/{old}/"' in html  # keep them and continue
+    assert QuizSession.objects.filter(token=old).exists()
+    new = client.post(
+        "/quiz/",
+        {"form": "adaptive", "adult": "on", "consent_research": "on", "confirm": "delete"},
+    )
+    assert new.status_code == 302
     assert not QuizSession.objects.filter(token=old).exists()
+    session = QuizSession.objects.get()
+    assert session.form == "adaptive" and session.consent_research
 
 
 def test_unknown_token_is_a_friendly_404(client: Client) -> None:
     response = client.get("/quiz/s/" + "B" * 43 + "/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
-    assert client.post("/quiz/s/nope/", {"item": 1, "value": 3}).status_code == 404
+    assert client.post("/quiz/s/nope/q/1/", {"item": 1, "value": 3}).status_code == 404
     assert client.post("/quiz/s/nope/back/").status_code == 404
+    assert client.get("/quiz/s/nope/about-you/").status_code == 404
 
 
 def test_deleting_an_unfinished_quiz_from_the_question_page(client: Client) -> None:
     token = begin(client)
-    client.post(f"/quiz/s/{token}/", {"item": 1, "value": 2})
+    client.post(q(token, 1), {"item": 1, "value": 2})
     confirm = client.get(f"/quiz/s/{token}/delete/")
-    assert confirm.status_code == 200 and "cannot be undone" in confirm.content.decode()
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and "cannot be undone" in html and "1 answer" in html
     response = client.post(f"/quiz/s/{token}/delete/", follow=True)
     html = response.content.decode()
     assert "Your answers were deleted" in html
@@ -190,10 +251,11 @@ def test_csrf_is_enforced_on_every_quiz_form() -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post("/quiz/", {"form": "full", "adult": "on"}).status_code == 403
     session = services.start_session("full", consent_research=False)
-    url = f"/quiz/s/{session.token}/"
+    url = q(session.token, 1)
     assert client.post(url, {"item": 1, "value": 3}).status_code == 403
-    assert client.post(url + "back/", {"item": 1}).status_code == 403
-    assert client.post(url + "delete/").status_code == 403
+    assert client.post(f"/quiz/s/{session.token}/back/", {"item": 1}).status_code == 403
+    assert client.post(f"/quiz/s/{session.token}/delete/").status_code == 403
+    assert client.post(f"/quiz/s/{session.token}/about-you/").status_code == 403
     assert not session.answers.exists()
     # With the token from the page, the same post works.
     html = client.get(url).content.decode()
@@ -203,36 +265,35 @@ def test_csrf_is_enforced_on_every_quiz_form() -> None:
     assert session.answers.count() == 1
 
 
-def test_htmx_answers_swap_in_the_next_question_without_a_redirect(client: Client) -> None:
+def test_htmx_answers_swap_in_the_next_question_and_push_its_address(client: Client) -> None:
     token = begin(client)
-    response = client.post(
-        f"/quiz/s/{token}/", {"item": 1, "value": 3}, headers={"HX-Request": "true"}
-    )
+    response = client.post(q(token, 1), {"item": 1, "value": 3}, headers={"HX-Request": "true"})
     assert response.status_code == 200
+    assert response["HX-Push-Url"] == q(token, 2)
     html = response.content.decode()
     assert 'id="quiz"' in html and current_item(html) == 2
-    invalid = client.post(
-        f"/quiz/s/{token}/", {"item": 2, "value": 9}, headers={"HX-Request": "true"}
-    )
+    back = client.get(q(token, 1), headers={"HX-Request": "true"})
+    assert back["HX-Push-Url"] == q(token, 1)
+    assert re.search(r'value="3" aria-pressed="true"', back.content.decode())
+    invalid = client.post(q(token, 2), {"item": 2, "value": 9}, headers={"HX-Request": "true"})
     assert invalid.status_code == 200 and 'role="alert"' in invalid.content.decode()
 
 
-def test_htmx_completion_redirects_the_whole_page_to_the_result(client: Client) -> None:
+def test_htmx_completion_navigates_the_whole_page_to_the_optional_step(client: Client) -> None:
     token = begin(client)
     for number in range(1, 36):
-        client.post(f"/quiz/s/{token}/", {"item": number, "value": 3})
-    response = client.post(
-        f"/quiz/s/{token}/", {"item": 36, "value": 3}, headers={"HX-Request": "true"}
-    )
-    assert response["HX-Redirect"] == f"/results/{token}/"
+        client.post(q(token, number), {"item": number, "value": 3})
+    response = client.post(q(token, 36), {"item": 36, "value": 3}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == f"/quiz/s/{token}/about-you/"
 
 
 def test_adaptive_question_page_shows_an_honest_estimate(client: Client) -> None:
     token = begin(client, "adaptive")
-    html = client.get(f"/quiz/s/{token}/").content.decode()
-    assert "Question 1 of about 12" in html
+    lengths = services.quiz_lengths()
+    html = client.get(q(token, 1)).content.decode()
+    assert f"Question 1 of about {lengths.quick_typical}" in html
     item = current_item(html)
-    client.post(f"/quiz/s/{token}/", {"item": item, "value": 5})
-    html = client.get(f"/quiz/s/{token}/").content.decode()
+    client.post(q(token, 1), {"item": item, "value": 5})
+    html = client.get(q(token, 2)).content.decode()
     assert re.search(r"Question 2 of about \d+", html)
     assert '<progress class="bar" max="100"' in html
