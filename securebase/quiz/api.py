@@ -9,6 +9,7 @@ pages.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,15 @@ from ninja.errors import HttpError, ValidationError
 from securebase.psychometrics import item_bank
 from securebase.quiz import services
 from securebase.quiz.ratelimits import start_is_limited
-from securebase.quiz.schemas import AnswerIn, ErrorOut, ResultOut, SessionOut, StartIn, StepOut
+from securebase.quiz.schemas import (
+    AnswerIn,
+    BackIn,
+    ErrorOut,
+    ResultOut,
+    SessionOut,
+    StartIn,
+    StepOut,
+)
 
 
 class PrivateNinjaAPI(NinjaAPI):
@@ -52,6 +61,19 @@ api = PrivateNinjaAPI(
 )
 
 NOT_FOUND = {"error": "not_found", "detail": "No quiz session has this token."}
+NOT_AN_OBJECT = {
+    "error": "invalid_request",
+    "detail": 'The body must be a JSON object, e.g. {"form": "adaptive"} or {}.',
+}
+
+
+def _body_is_object(request: HttpRequest) -> bool:
+    """Pydantic fills every field of StartIn from defaults, so ``null``, ``[]`` or ``3``
+    would otherwise start a quiz nobody asked for; only a JSON object may."""
+    try:
+        return isinstance(json.loads(request.body), dict)
+    except ValueError:
+        return False  # ninja has already answered malformed JSON with 400
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: Any) -> HttpResponse:
@@ -110,6 +132,8 @@ def _step_body(step: services.Step) -> dict[str, Any]:
     summary="Start a quiz session",
 )
 def create_session(request: HttpRequest, body: StartIn) -> Status:
+    if not _body_is_object(request):
+        return Status(422, NOT_AN_OBJECT)
     if start_is_limited(request):
         return Status(
             429, {"error": "rate_limited", "detail": "Too many new sessions; try again later."}
@@ -145,11 +169,15 @@ def answer(request: HttpRequest, token: str, body: AnswerIn) -> dict[str, Any]:
 
 @api.post(
     "/sessions/{token}/back",
-    response={200: StepOut, 404: ErrorOut},
+    response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Take back the most recent answer and ask that question again",
+    description=(
+        "Idempotent: send the number of the question on screen; if it is no longer the "
+        "current one (the request was retried, or sent from an old tab) nothing changes."
+    ),
 )
-def back(request: HttpRequest, token: str) -> dict[str, Any]:
-    return _step_body(services.go_back(token))
+def back(request: HttpRequest, token: str, body: BackIn) -> dict[str, Any]:
+    return _step_body(services.go_back(token, current_item=body.item))
 
 
 @api.get(

@@ -7,6 +7,13 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
+from securebase.psychometrics import item_bank
+
+# Stated in the schema as minimum/maximum; checked by the service layer, which answers
+# with the stable error codes (item_not_asked, invalid_value) rather than pydantic's.
+ITEM_RANGE = {"minimum": 1, "maximum": len(item_bank().items)}
+VALUE_RANGE = {"minimum": 1, "maximum": len(item_bank().response_labels)}
+
 
 class StartIn(Schema):
     form: Literal["adaptive", "full"] = Field(
@@ -19,22 +26,37 @@ class StartIn(Schema):
 
 class AnswerIn(Schema):
     item: StrictInt = Field(
-        ..., description="number of the question being answered (next_item.number)"
+        ...,
+        description="number of the question being answered (next_item.number)",
+        json_schema_extra=ITEM_RANGE,
     )
     value: StrictInt = Field(
         ...,
         description="1 = strongly disagree .. 5 = strongly agree",
-        json_schema_extra={"minimum": 1, "maximum": 5},
+        json_schema_extra=VALUE_RANGE,
+    )
+
+
+class BackIn(Schema):
+    item: StrictInt = Field(
+        ...,
+        description=(
+            "number of the question on screen (next_item.number): Back changes nothing if it "
+            "is no longer the current one, so a retried request never takes back two answers"
+        ),
+        json_schema_extra=ITEM_RANGE,
     )
 
 
 class OptionOut(Schema):
-    value: int
+    value: int = Field(..., json_schema_extra=VALUE_RANGE)
     label: str
 
 
 class ItemOut(Schema):
-    number: int = Field(..., description="ECR item number 1..36; send it back as `item`")
+    number: int = Field(
+        ..., description="ECR item number; send it back as `item`", json_schema_extra=ITEM_RANGE
+    )
     text: str
     options: list[OptionOut]
 

@@ -175,10 +175,64 @@ def test_get_session_resumes_and_back_reasks_the_previous_item(client: Client) -
     token = start(client)["token"]
     post(client, f"/sessions/{token}/answers", {"item": 1, "value": 2})
     assert client.get(f"{API}/sessions/{token}").json()["next_item"]["number"] == 2
-    response = client.post(f"{API}/sessions/{token}/back")
+    response = post(client, f"/sessions/{token}/back", {"item": 2})
     assert response.status_code == 200
     assert response.json()["next_item"]["number"] == 1
     assert response.json()["answered"] == 0
+
+
+def test_a_retried_back_takes_back_one_answer_only(client: Client) -> None:
+    token = start(client)["token"]
+    for number in (1, 2, 3):
+        post(client, f"/sessions/{token}/answers", {"item": number, "value": 2})
+
+    first = post(client, f"/sessions/{token}/back", {"item": 4})
+    retry = post(client, f"/sessions/{token}/back", {"item": 4})  # lost response, sent again
+
+    assert first.status_code == retry.status_code == 200
+    assert first.json() == retry.json()
+    assert retry.json()["next_item"]["number"] == 3
+    answers = QuizSession.objects.get(token=token).answers.values_list("item", flat=True)
+    assert sorted(answers) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (None, 400, "malformed_request"),
+        ({}, 422, "invalid_request"),
+        ({"item": "4"}, 422, "invalid_request"),
+        ([4], 422, "invalid_request"),
+    ],
+)
+def test_back_without_the_question_on_screen_is_refused_and_changes_nothing(
+    client: Client, body: Any, status: int, code: str
+) -> None:
+    token = start(client)["token"]
+    post(client, f"/sessions/{token}/answers", {"item": 1, "value": 2})
+    response = (
+        client.post(f"{API}/sessions/{token}/back")
+        if body is None
+        else post(client, f"/sessions/{token}/back", body)
+    )
+    assert response.status_code == status
+    assert response.json()["error"] == code
+    assert QuizSession.objects.get(token=token).answers.count() == 1
+
+
+@pytest.mark.parametrize("body", ["null", "[null, null]", "123", '"x"', "true", "[]"])
+def test_starting_with_a_body_that_is_not_an_object_is_422(client: Client, body: str) -> None:
+    response = post(client, "/sessions", body)
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"
+    assert "JSON object" in response.json()["detail"]
+    assert not QuizSession.objects.exists()
+
+
+def test_starting_with_an_empty_object_uses_the_defaults(client: Client) -> None:
+    response = post(client, "/sessions", "{}")
+    assert response.status_code == 201
+    assert response.json()["form"] == "adaptive"
 
 
 def test_delete_removes_the_session(client: Client) -> None:
@@ -189,7 +243,6 @@ def test_delete_removes_the_session(client: Client) -> None:
 
 def test_session_creation_is_rate_limited_per_ip(client: Client, settings: Any) -> None:
     settings.SECUREBASE_QUIZ_START_RATE = "2/m"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     start(client)
     start(client)
     response = post(client, "/sessions", {"form": "full"})
@@ -213,6 +266,25 @@ def test_openapi_schema_documents_the_endpoints_and_errors(client: Client) -> No
         "409",
     }
     assert "ErrorOut" in schema["components"]["schemas"]
+
+
+def test_openapi_schema_states_the_item_and_value_ranges(client: Client) -> None:
+    from securebase.psychometrics import item_bank
+
+    schemas = client.get(f"{API}/openapi.json").json()["components"]["schemas"]
+    items = {"minimum": 1, "maximum": len(item_bank().items)}
+    values = {"minimum": 1, "maximum": len(item_bank().response_labels)}
+    assert items["maximum"] == 36 and values["maximum"] == 5
+    for schema, field, bounds in [
+        ("AnswerIn", "item", items),
+        ("AnswerIn", "value", values),
+        ("BackIn", "item", items),
+        ("ItemOut", "number", items),
+        ("OptionOut", "value", values),
+    ]:
+        prop = schemas[schema]["properties"][field]
+        assert {key: prop.get(key) for key in bounds} == bounds, (schema, field)
+    assert schemas["BackIn"]["required"] == ["item"]
 
 
 def test_api_result_matches_the_service_layer(client: Client) -> None:
