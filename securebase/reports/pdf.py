@@ -1,4 +1,9 @@
-"""The free PDF report, drawn by WeasyPrint from the same template as the result page.
+"""The free PDF report, drawn by WeasyPrint from the same report context as the result page.
+
+The PDF has its own print layout (``reports/pdf/report.html``: a cover with the style, its
+illustration, the chart and the date, then the sections flowing on 3-4 more pages), but not
+its own words: every sentence that interprets a number comes from
+:func:`securebase.reports.services.build_report_context`, like the page's and the mail's.
 
 WeasyPrint never touches the network here: :class:`StaticFileFetcher` answers requests for
 ``/static/...`` from files on disk (collected files in production, app folders in
@@ -25,8 +30,7 @@ from securebase.reports.services import ReportContext, build_report_context
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
 
-PDF_BASE_TEMPLATE = "reports/pdf_base.html"
-REPORT_TEMPLATE = "reports/report.html"
+REPORT_TEMPLATE = "reports/pdf/report.html"
 
 
 def static_file(name: str) -> bytes | None:
@@ -66,9 +70,8 @@ class StaticFileFetcher(URLFetcher):
 
 
 def render_report_html(report: ReportContext) -> str:
-    return render_to_string(
-        REPORT_TEMPLATE, {"report": report, "pdf": True, "base_template": PDF_BASE_TEMPLATE}
-    )
+    """The HTML WeasyPrint lays out; links are written out in full, since paper has no site."""
+    return render_to_string(REPORT_TEMPLATE, {"report": report, "site_url": settings.SITE_URL})
 
 
 def render_report_pdf(report: ReportContext) -> bytes:

@@ -1,7 +1,17 @@
 """Read PDFs with poppler's command-line tools, as any PDF reader would open them."""
 
+import re
 import subprocess
 import tempfile
+
+# The print stylesheet's page box (report-print.css): A4 with 15 mm at the top and 18 mm
+# at the bottom, in PDF points. Text below the bottom margin is the running footer.
+MM = 72 / 25.4
+TOP_MARGIN = 15 * MM
+BOTTOM_MARGIN = 18 * MM
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">')
 
 
 def _poppler(tool: str, data: bytes, *args: str) -> str:
@@ -26,3 +36,25 @@ def pdf_metadata(data: bytes) -> dict[str, str]:
 def pdf_info(data: bytes) -> tuple[int, str]:
     """(page count, full text) of a PDF."""
     return int(pdf_metadata(data)["Pages"]), _poppler("pdftotext", data, "-layout")
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page (pdftotext separates pages with a form feed)."""
+    pages = _poppler("pdftotext", data, "-layout").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def page_fill(data: bytes) -> list[float]:
+    """How far down its text area each page is filled, 0..1, from word positions.
+
+    The lowest word above the bottom margin marks the end of the page's content (the running
+    footer sits in the margin and is ignored). A cover or page that ends with a picture
+    counts only down to its last line of text, so this never overstates the fill.
+    """
+    fills = []
+    for _width, height, body in _PAGE.findall(_poppler("pdftotext", data, "-bbox")):
+        bottom = float(height) - BOTTOM_MARGIN
+        lows = [float(y_max) for _y_min, y_max in _WORD.findall(body) if float(y_max) <= bottom]
+        lowest = max(lows, default=TOP_MARGIN)
+        fills.append(max(0.0, (lowest - TOP_MARGIN) / (bottom - TOP_MARGIN)))
+    return fills
