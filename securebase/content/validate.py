@@ -166,9 +166,9 @@ def check_strength_rule(library: Library) -> list[str]:
         if claim.strength in STRENGTHS and claim.strength_rank < STRENGTHS.index(allowed):
             size = f"n = {claim.n}" if claim.n is not None else "size not given"
             problems.append(
-                f"claim '{claim.id}' is labelled {claim.strength}, but {claim.studies} "
-                f"stud{'y' if claim.studies == 1 else 'ies'} ({claim.evidence_kind}, {size}) "
-                f"allow at most {allowed}"
+                f"claim '{claim.id}' is labelled {claim.strength}, but its evidence "
+                f"({claim.studies} stud{'y' if claim.studies == 1 else 'ies'}, "
+                f"{claim.evidence_kind}, {size}) allows at most {allowed}"
             )
     return problems
 

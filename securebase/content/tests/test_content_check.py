@@ -49,3 +49,38 @@ def test_no_article_or_style_page_links_to_a_missing_page(library) -> None:
 
 def test_the_whole_library_is_valid(library) -> None:
     assert checks.validate(library) == []
+
+
+def test_the_strength_rule_and_the_back_reference_rule_hold(library) -> None:
+    assert checks.check_strength_rule(library) == []
+    assert checks.check_back_references(library) == []
+
+
+def test_the_corrections_of_the_evidence_review_stay_made(library) -> None:
+    """Each line is one correction from docs/evidence-changelog.md; none may silently return."""
+    by_ref = {
+        ref: [claim for claim in library.claims if ref in claim.reference_ids]
+        for ref in library.references
+    }
+    # Müller 2019 did not study named styles: no style tags on its claims.
+    assert all(not set(STYLES) & set(c.concerns) for c in by_ref["muller2019"])
+    # Krause 2016 and Strathearn 2009 are separate claims, and Krause says what failed.
+    assert not any("strathearn2009" in c.reference_ids for c in by_ref["krause2016"])
+    assert all("did not appear" in c.claim for c in by_ref["krause2016"])
+    assert all("smiling or crying" in c.claim for c in by_ref["strathearn2009"])
+    # The pregnancy finding cites its primary study; the six-month finding its subset.
+    assert library.claim("early-pregnancy-oxytocin-and-bonding").reference_ids[0] == "feldman2007"
+    assert "stayed together" in library.claim("new-couples-higher-oxytocin").claim
+    # Fang 2014 is a clinical sample, so never "about people with your style".
+    assert all(c.clinical_sample and not c.is_about_style for c in by_ref["fang2014"])
+    # No study measured with an interview, a picture task or nothing is "about your style".
+    assert all(c.measures_self_report for c in library.claims if c.is_about_style)
+
+
+def test_the_oxytocin_articles_carry_the_measurement_and_replication_caveats(library) -> None:
+    caveats = {
+        "blood-and-saliva-oxytocin-measures-uncertain",
+        "intranasal-trust-finding-not-replicated",
+    }
+    for slug in ("what-is-oxytocin", "oxytocin-and-attachment"):
+        assert caveats <= {claim.id for claim in library.article(slug).claims}, slug

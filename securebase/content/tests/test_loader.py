@@ -172,3 +172,43 @@ def test_get_library_is_cached_and_can_be_cleared(monkeypatch: pytest.MonkeyPatc
         assert get_library() is not first
     finally:
         get_library.cache_clear()
+
+
+def test_claims_say_who_was_studied_and_how_attachment_was_measured(fixture_library) -> None:
+    questionnaire = fixture_library.claim("secure-and-anxious")
+    assert questionnaire.who_phrase == "Adults in couples (40 people)"
+    assert questionnaire.measures_self_report and questionnaire.is_about_style
+    assert questionnaire.measure_phrase.startswith("Measured with a questionnaire about close")
+
+    interview = fixture_library.claim("secure-avoidant-disorganized")
+    assert interview.who_phrase == "Parents in many studies"  # n: null, no number shown
+    assert not interview.measures_self_report and not interview.is_about_style
+    assert interview.measure_phrase.startswith("Measured with an attachment interview")
+    assert fixture_library.claim("about-couples").measure_phrase == "No attachment measure"
+    assert fixture_library.claim("about-couples").kind_words == "Animal research"
+
+
+def test_a_clinical_sample_is_related_research_even_with_the_quiz_s_measure(library_dir) -> None:
+    edit_evidence(
+        library_dir,
+        lambda data: claim_by_id(data, "secure-and-anxious").update(clinical_sample=True),
+    )
+    claim = load_library(library_dir).claim("secure-and-anxious")
+    assert claim.measures_self_report and claim.clinical_sample
+    assert not claim.is_about_style
+
+
+def test_style_evidence_separates_findings_about_the_style_from_related_research(
+    fixture_library,
+) -> None:
+    groups = fixture_library.evidence_for("secure")
+    assert [(g.heading, [c.id for c in g.claims]) for g in groups] == [
+        ("About people with a secure style", ["secure-and-anxious"]),
+        (
+            "Related research on secure attachment (other measures)",
+            ["secure-avoidant-disorganized"],
+        ),
+        ("About everyone", ["about-everyone"]),
+    ]
+    headings = [g.heading for g in fixture_library.evidence_for("disorganized")]
+    assert headings[0] == "Related research on fearful-avoidant attachment (other measures)"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from securebase.content.library import load_library
+from securebase.content.library import ContentError, load_library
 from securebase.content.tests.conftest import (
     FIXTURE_LIBRARY,
     FIXTURE_REFERENCES,
@@ -12,7 +12,7 @@ from securebase.content.tests.conftest import (
     edit_evidence,
     write_article,
 )
-from securebase.content.validate import validate
+from securebase.content.validate import BACK_REFERENCE_PHRASES, validate
 
 
 def problems_in(root: Path) -> list[str]:
@@ -181,4 +181,82 @@ def test_image_from_another_site_is_detected(library_dir: Path) -> None:
     )
     assert problems_in(library_dir) == [
         "article 'gamma' shows an image from another site: 'https://tracker.example/p.gif'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "field", ["population", "n", "studies", "evidence_kind", "attachment_measure"]
+)
+def test_a_claim_without_a_structured_field_is_refused(library_dir: Path, field: str) -> None:
+    edit_evidence(library_dir, lambda data: claim_by_id(data, "about-couples").pop(field))
+    with pytest.raises(ContentError) as error:
+        load_library(library_dir)
+    assert error.value.problems == [f"evidence.yaml claim 'about-couples': missing field '{field}'"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        # One small study may not be called suggestive ...
+        (
+            {"strength": "suggestive", "studies": 1, "n": 99},
+            "claim 'about-couples' is labelled suggestive, but its evidence "
+            "(1 study, animal, n = 99) allows at most tentative",
+        ),
+        # ... nor may one study whose size is not given ...
+        (
+            {"strength": "suggestive", "studies": 1, "n": None},
+            "claim 'about-couples' is labelled suggestive, but its evidence "
+            "(1 study, animal, size not given) allows at most tentative",
+        ),
+        # ... and two studies are not enough for established.
+        (
+            {"strength": "established", "studies": 2, "evidence_kind": "review"},
+            "claim 'about-couples' is labelled established, but its evidence "
+            "(2 studies, review, size not given) allows at most suggestive",
+        ),
+    ],
+)
+def test_a_strength_label_stronger_than_the_evidence_is_detected(
+    library_dir: Path, changes: dict, problem: str
+) -> None:
+    edit_evidence(library_dir, lambda data: claim_by_id(data, "about-couples").update(changes))
+    assert problems_in(library_dir) == [problem]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"strength": "suggestive", "studies": 1, "n": 100},  # one large study
+        {"strength": "suggestive", "studies": 2, "n": None},  # two small studies
+        {"strength": "established", "studies": 3, "n": None},  # several studies
+        {"strength": "established", "studies": 1, "evidence_kind": "meta-analysis"},
+        {"strength": "tentative", "studies": 9, "n": 5000},  # weaker than allowed is fine
+    ],
+)
+def test_strength_labels_the_evidence_supports_pass(library_dir: Path, changes: dict) -> None:
+    edit_evidence(library_dir, lambda data: claim_by_id(data, "about-couples").update(changes))
+    assert problems_in(library_dir) == []
+
+
+@pytest.mark.parametrize("phrase", BACK_REFERENCE_PHRASES)
+@pytest.mark.parametrize("field", ["claim", "detail"])
+def test_a_back_reference_is_detected(library_dir: Path, field: str, phrase: str) -> None:
+    text = f"{phrase.upper()} found something else."
+    edit_evidence(
+        library_dir, lambda data: claim_by_id(data, "about-couples").update({field: text})
+    )
+    assert problems_in(library_dir) == [
+        f"claim 'about-couples': {field} leans on another claim ({phrase!r}); "
+        "every claim must stand alone"
+    ]
+
+
+def test_sources_added_after_the_article_do_not_count_as_its_references(library_dir: Path) -> None:
+    def change(data):
+        data["references"][0]["in_source"] = False
+
+    edit_evidence(library_dir, change)
+    assert problems_in(library_dir) == [
+        f"expected the source's {FIXTURE_REFERENCES} references, found {FIXTURE_REFERENCES - 1}"
     ]

@@ -4,9 +4,11 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from securebase.content.entities import STYLES
 from securebase.content.library import get_library
+from securebase.content.validate import BACK_REFERENCE_PHRASES
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +143,58 @@ def test_pages_load_nothing_from_other_sites(client, library):
         # only names this page's own address.
         assert not re.search(r'<(?:script|img)[^>]+src="(?:https?:)?//', body), url
         assert not re.search(r'<link(?![^>]*rel="canonical")[^>]+href="(?:https?:)?//', body), url
+
+
+def test_filtered_evidence_has_no_back_references_and_says_what_was_measured(client, library):
+    body = page(client, "/evidence/?concerns=anxious")
+    shown = re.findall(r'<article class="card claim" id="claim-([^"]+)"', body)
+    assert shown
+    text = re.sub(r"<[^>]+>", " ", body).casefold()
+    for phrase in BACK_REFERENCE_PHRASES:
+        assert phrase not in text, phrase
+    for claim_id in shown:
+        claim = library.claim(claim_id)
+        article = body[body.index(f'id="claim-{claim_id}"') :].split("</article>")[0]
+        assert "<dt>Attachment</dt>" in article and "<dt>Who</dt>" in article
+        assert escape(claim.measure_phrase) in article, claim_id
+        assert escape(claim.who_phrase) in article, claim_id
+    assert "Related research on anxious attachment (other measures)" in body
+
+
+def test_the_high_high_style_is_shown_as_fearful_avoidant(client):
+    body = page(client, "/styles/disorganized/")
+    assert "<h1" in body and "Fearful-avoidant attachment</h1>" in body
+    assert "Also called disorganized (in popular writing)" in body
+    assert "Strange Situation" in body and "Adult Attachment Interview" in body
+    assert "Disorganized attachment</h1>" not in body
+    listing = page(client, "/styles/")
+    assert "Fearful-avoidant attachment" in listing
+    evidence = page(client, "/evidence/")
+    assert 'id="filter-disorganized"' in evidence
+    assert re.search(r'id="filter-disorganized"[^>]*>Fearful-avoidant</a>', evidence)
+
+
+def test_the_fearful_avoidant_address_redirects_to_the_style_page(client):
+    response = client.get("/styles/fearful-avoidant/")
+    assert response.status_code == 301
+    assert response["Location"] == "/styles/disorganized/"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_style_pages_show_their_illustration_and_file_related_research(client, style):
+    body = page(client, f"/styles/{style}/")
+    assert re.search(
+        rf'<img class="style-illustration" src="[^"]*illustrations/{style}[^"]*\.svg" alt=""', body
+    )
+    # No study in the shipped library measured attachment as the quiz does, so every style
+    # page has to say that what follows is related research.
+    assert "They are related research" in body
+
+
+def test_style_index_is_a_map_with_one_card_per_style_in_the_quiz_order(client):
+    body = page(client, "/styles/")
+    cards = re.findall(r'<li class="card style-card (\w+)">', body)
+    assert cards == list(STYLES)
+    for style in STYLES:
+        assert re.search(rf'src="[^"]*illustrations/{style}[^"]*\.svg" alt=""', body)
+    assert "Higher anxiety, higher avoidance" in body
