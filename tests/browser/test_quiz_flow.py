@@ -1,21 +1,27 @@
-"""A person takes the quiz in a real browser: clicking, keyboard only, reload, back, PDF.
+"""A person takes the quiz in a real browser: clicking, keyboard only, reload, Back, errors.
 
 The pages must also work without JavaScript (covered in securebase/quiz/tests); here
-htmx and keys.js are on, so answers are swapped in without a full page load.
+htmx and the quiz scripts are on, so answers are swapped in without a full page load and
+each question still gets its own history entry.
 """
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from PIL import Image
+from playwright.sync_api import Page, Route, expect
 
 from conftest import assert_accessible
+from securebase.quiz import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RESULT_URL = re.compile(r"/results/[A-Za-z0-9_-]{43}/$")
+QUESTION_URL = re.compile(r"/quiz/s/[A-Za-z0-9_-]{43}/q/(\d+)/$")
+BRAND = "rgb(0, 96, 111)"  # --accent, #00606f
 
 
 def start(page: Page, form_label: str | None = None) -> None:
@@ -24,8 +30,8 @@ def start(page: Page, form_label: str | None = None) -> None:
         page.get_by_label(form_label).check()
     page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Start the quiz").click()
-    expect(page).to_have_url(re.compile(r"/quiz/s/[A-Za-z0-9_-]{43}/$"))
-    page.wait_for_load_state()  # keys.js is bound once the page has loaded
+    expect(page).to_have_url(re.compile(r"/quiz/s/[A-Za-z0-9_-]{43}/q/1/$"))
+    page.wait_for_load_state()  # the quiz scripts are bound once the page has loaded
 
 
 def wait_until_idle(page: Page) -> None:
@@ -39,17 +45,24 @@ def statement(page: Page) -> str:
     return page.locator("#statement").inner_text()
 
 
-def test_quick_test_by_clicking_with_reload_back_and_the_pdf(page: Page) -> None:
+def pressed(page: Page):
+    return page.locator('.answers button[aria-pressed="true"]')
+
+
+def test_quick_test_by_clicking_with_reload_back_and_the_optional_step(page: Page) -> None:
     page.goto("/quiz/")
     assert_accessible(page)
     start(page)
     assert_accessible(page)
-    expect(page.locator("#progress-label")).to_have_text("Question 1 of about 12")
+    typical = services.quiz_lengths().quick_typical
+    expect(page.locator("#progress-label")).to_have_text(f"Question 1 of about {typical}")
     page.evaluate("() => { window.__samePage = true; }")
 
     first = statement(page)
     page.get_by_role("button", name="Agree", exact=True).click()
     expect(page.locator("#progress-label")).to_contain_text("Question 2 of about")
+    expect(page).to_have_url(QUESTION_URL)
+    assert page.url.endswith("/q/2/")
     second = statement(page)
     assert second != first
     assert page.evaluate("() => window.__samePage === true"), "the answer reloaded the page"
@@ -61,17 +74,16 @@ def test_quick_test_by_clicking_with_reload_back_and_the_pdf(page: Page) -> None
     page.get_by_role("button", name="Strongly disagree").click()
     expect(page.locator("#progress-label")).to_contain_text("Question 3 of about")
 
-    # Back shows the previous question with the earlier answer marked; change it.
-    page.get_by_role("button", name="Back to the previous question").click()
+    # The page's own Back link shows the previous question with the earlier answer marked.
+    page.get_by_role("link", name="Back to the previous question").click()
     expect(page.locator("#statement")).to_have_text(second)
-    pressed = page.locator('.answers button[aria-pressed="true"]')
-    expect(pressed).to_have_count(1)
-    expect(pressed).to_contain_text("Strongly disagree")
+    expect(pressed(page)).to_have_count(1)
+    expect(pressed(page)).to_contain_text("Strongly disagree")
     page.get_by_role("button", name="Strongly agree").click()
     expect(page.locator("#progress-label")).to_contain_text("Question 3 of about")
 
     for _ in range(36):  # the adaptive test never asks more than the whole bank
-        if RESULT_URL.search(page.url):
+        if "/about-you/" in page.url:
             break
         label = page.locator("#progress-label").inner_text()
         page.get_by_role("button", name="Neither agree nor disagree").click()
@@ -80,15 +92,38 @@ def test_quick_test_by_clicking_with_reload_back_and_the_pdf(page: Page) -> None
             " || document.getElementById('progress-label').textContent !== old",
             arg=label,
         )
+    expect(page).to_have_url(re.compile(r"/about-you/$"))
+    assert_accessible(page)
+    expect(page.locator('input[type="radio"]:checked')).to_have_count(0)  # nothing preselected
+    page.get_by_role("button", name="Skip and see my result").click()
     expect(page).to_have_url(RESULT_URL)
-    expect(page.locator("h1")).to_contain_text("Your attachment style is most likely")
+    expect(page.locator("h1")).to_have_count(1)
 
-    with page.expect_download() as download_info:
-        page.locator('a[href$="report.pdf"]').first.click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".pdf")
-    with open(download.path(), "rb") as handle:
-        assert handle.read(5) == b"%PDF-"
+
+def test_browser_back_shows_the_previous_question_with_its_answer_marked(page: Page) -> None:
+    start(page, "Full test: all 36 questions, the most precise result")
+    page.get_by_role("button", name="Disagree", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/q/2/$"))
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/q/3/$"))
+    wait_until_idle(page)
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/q/2/$"))
+    expect(page.locator("#progress-label")).to_have_text("Question 2 of 36")
+    expect(pressed(page)).to_have_count(1)
+    expect(pressed(page)).to_contain_text("Agree")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/q/1/$"))
+    expect(pressed(page)).to_contain_text("Disagree")
+
+    # Choosing another answer there changes it and goes on; the later answer is kept.
+    page.get_by_role("button", name="Strongly agree").click()
+    expect(page).to_have_url(re.compile(r"/q/2/$"))
+    expect(pressed(page)).to_contain_text("Agree")
+    page.get_by_role("link", name="Go to question 3, the first unanswered").click()
+    expect(page.locator("#progress-label")).to_have_text("Question 3 of 36")
+    expect(pressed(page)).to_have_count(0)
 
 
 def test_full_test_by_keyboard_only(page: Page) -> None:
@@ -102,8 +137,11 @@ def test_full_test_by_keyboard_only(page: Page) -> None:
             expect(page.locator("#progress-label")).to_have_text(f"Question {number + 1} of 36")
             expect(page.locator("#statement")).to_be_focused()
             wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"/about-you/$"))
+    page.get_by_label("Woman").check()
+    page.get_by_label("25\u201334").check()
+    page.get_by_role("button", name="Compare me with this group").click()
     expect(page).to_have_url(RESULT_URL)
-    expect(page.locator("h1")).to_contain_text("Your attachment style is most likely")
 
 
 def test_keys_are_ignored_with_a_modifier_or_while_typing(page: Page) -> None:
@@ -113,3 +151,88 @@ def test_keys_are_ignored_with_a_modifier_or_while_typing(page: Page) -> None:
     page.locator("#resume-url").press("3")
     page.wait_for_timeout(300)
     expect(page.locator("#progress-label")).to_have_text("Question 1 of 36")
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [(403, "page had expired"), (429, "too many tries"), (500, "went wrong on our side")],
+)
+def test_a_refused_answer_shows_a_message_and_keeps_the_choice(
+    page: Page, status: int, words: str
+) -> None:
+    start(page, "Full test: all 36 questions, the most precise result")
+
+    def refuse(route: Route) -> None:
+        if route.request.method == "POST":
+            route.fulfill(status=status, body="refused", content_type="text/html")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/quiz/s/.*/q/\d+/$"), refuse)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    message = page.locator("#quiz-status")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text(words)
+    expect(message).to_contain_text("Your earlier answers are kept")
+    expect(pressed(page)).to_have_count(1)
+    expect(pressed(page)).to_contain_text("Agree")
+    expect(page.locator("#progress-label")).to_have_text("Question 1 of 36")
+    assert_accessible(page)
+
+    # Once the server answers again, the same click goes through and the message goes.
+    page.unroute(re.compile(r"/quiz/s/.*/q/\d+/$"))
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.locator("#progress-label")).to_have_text("Question 2 of 36")
+    expect(page.locator("#quiz-status")).to_be_hidden()
+
+
+def test_a_network_error_shows_a_message(page: Page) -> None:
+    start(page, "Full test: all 36 questions, the most precise result")
+    page.route(
+        re.compile(r"/quiz/s/.*/q/\d+/$"),
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+    page.get_by_role("button", name="Disagree", exact=True).click()
+    expect(page.locator("#quiz-status")).to_contain_text("could not reach securebase")
+    expect(pressed(page)).to_contain_text("Disagree")
+
+
+def test_start_again_needs_a_confirmation(page: Page) -> None:
+    start(page, "Full test: all 36 questions, the most precise result")
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.locator("#progress-label")).to_have_text("Question 2 of 36")
+    first_quiz = page.url
+
+    page.goto("/quiz/")
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_role("button", name="Start again").click()
+    expect(page.locator("h1")).to_contain_text("Start again and delete your unfinished quiz?")
+    expect(page.locator("main")).to_contain_text("1 answer")
+    assert_accessible(page)
+    page.get_by_role("link", name="Keep my answers and continue").click()
+    expect(page.locator("#progress-label")).to_have_text("Question 2 of 36")
+
+    page.goto("/quiz/")
+    page.get_by_label("I am 18 or older").check()
+    page.get_by_role("button", name="Start again").click()
+    page.get_by_role("button", name="Delete them and start again").click()
+    expect(page.locator("#progress-label")).to_contain_text("Question 1 of about")
+    assert page.url != first_quiz
+    page.goto(first_quiz)
+    expect(page.locator("h1")).to_have_text("Page not found")
+
+
+def test_controls_use_the_brand_colour(page: Page) -> None:
+    page.goto("/quiz/")
+    for selector in ('input[type="radio"]', 'input[type="checkbox"]'):
+        colour = page.locator(selector).first.evaluate("e => getComputedStyle(e).accentColor")
+        assert colour == BRAND, (selector, colour)
+    start(page, "Full test: all 36 questions, the most precise result")
+    bar = page.locator("progress.bar")
+    assert bar.evaluate("e => getComputedStyle(e).accentColor") == BRAND
+    # The filled part is drawn by a pseudo-element that getComputedStyle cannot read, so
+    # look at the pixels: half-fill the bar and read the colour of its left quarter.
+    bar.evaluate("e => { e.value = e.max / 2; }")
+    image = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
+    width, height = image.size
+    assert image.getpixel((width // 4, height // 2)) == (0, 96, 111)
