@@ -226,8 +226,16 @@ class Claim:
 
     @property
     def who_phrase(self) -> str:
-        """Who was studied, with the number when known: "First-time mothers (30 people)"."""
-        return f"{self.population} ({self.n:,} people)" if self.n else self.population
+        """Who was studied, with the number when known: "First-time mothers (30 people)".
+
+        Reviews and animal work have no single number; for a study of people whose number
+        we did not check, say so rather than leave the reader to assume it is large.
+        """
+        if self.n:
+            return f"{self.population} ({self.n:,} people)"
+        if self.evidence_kind in {"review", "meta-analysis", "animal"}:
+            return self.population
+        return f"{self.population} (number of people not checked)"
 
     @property
     def concern_labels(self) -> list[str]:

@@ -184,8 +184,15 @@ def test_claims_say_who_was_studied_and_how_attachment_was_measured(fixture_libr
     assert interview.who_phrase == "Parents in many studies"  # n: null, no number shown
     assert not interview.measures_self_report and not interview.is_about_style
     assert interview.measure_phrase.startswith("Measured with an attachment interview")
+    assert fixture_library.claim("insecure-styles").who_phrase == "Healthy men (26 people)"
     assert fixture_library.claim("about-couples").measure_phrase == "No attachment measure"
     assert fixture_library.claim("about-couples").kind_words == "Animal research"
+
+
+def test_a_study_of_unchecked_size_says_so(library_dir) -> None:
+    edit_evidence(library_dir, lambda data: claim_by_id(data, "insecure-styles").update(n=None))
+    claim = load_library(library_dir).claim("insecure-styles")
+    assert claim.who_phrase == "Healthy men (number of people not checked)"
 
 
 def test_a_clinical_sample_is_related_research_even_with_the_quiz_s_measure(library_dir) -> None:
