@@ -18,7 +18,27 @@ from django.utils.crypto import salted_hmac
 HEADER_CHARACTERS = frozenset('\r\n\x00,;<>"\\')
 MAX_LENGTH = 254
 
-_validate = EmailValidator()
+
+class PublicEmailValidator(EmailValidator):
+    """Django's validator without what cannot be someone's mailbox on the internet.
+
+    Django accepts ``name@localhost`` (its default allowlist) and IP literals such as
+    ``name@[127.0.0.1]``; mail to them would go to our own machine or network, never to
+    the person. Domains need a dot (Django's pattern already says so once the allowlist
+    is empty), no brackets, and a top-level domain that is not all digits
+    (``name@10.0.0.1``), as no real one is.
+    """
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message=message, allowlist=[])
+
+    def validate_domain_part(self, domain_part: str) -> bool:
+        if domain_part.startswith("[") or domain_part.rsplit(".", 1)[-1].isdigit():
+            return False
+        return bool(super().validate_domain_part(domain_part))
+
+
+_validate = PublicEmailValidator()
 
 
 class InvalidEmail(ValueError):

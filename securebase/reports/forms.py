@@ -2,7 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
+
+from securebase.newsletter.addresses import PublicEmailValidator
 
 INVALID_EMAIL = "Please enter an email address like name@example.com."
 
@@ -27,5 +28,5 @@ class ReportEmailForm(forms.Form):
         value: str = self.cleaned_data["email"]
         if "\r" in value or "\n" in value:
             raise ValidationError(INVALID_EMAIL, code="invalid")
-        EmailValidator(message=INVALID_EMAIL)(value)
+        PublicEmailValidator(message=INVALID_EMAIL)(value)  # no localhost, no IP literals
         return value
