@@ -157,13 +157,17 @@ def _estimate(order: QuestionOrder) -> int:
     return answered + remaining if remaining else ADAPTIVE_TYPICAL_LENGTH
 
 
-def _shown_total(previous: int | None, order: QuestionOrder) -> int:
+def _shown_total(previous: int, order: QuestionOrder) -> int:
     """The total to show after this answer: the estimate, approached by small moves."""
     answered = len(order.answers)
     estimate = _estimate(order)
-    shown = estimate if previous is None else previous
-    shown = min(max(estimate, shown - COUNTER_MAX_MOVE), shown + COUNTER_MAX_MOVE)
+    shown = min(max(estimate, previous - COUNTER_MAX_MOVE), previous + COUNTER_MAX_MOVE)
     return min(max(shown, answered + 1), order.longest())
+
+
+def _previous_total(session: QuizSession) -> int:
+    """The total shown so far; before the first answer, the quick test's typical length."""
+    return int(session.state.get(_SHOWN_TOTAL, ADAPTIVE_TYPICAL_LENGTH))
 
 
 def _step(session: QuizSession, order: QuestionOrder, position: int | None = None) -> Step:
@@ -173,10 +177,7 @@ def _step(session: QuizSession, order: QuestionOrder, position: int | None = Non
     number = None if session.is_completed else order.next_item()
     if number is None:
         return Step(session.form, None, None, 1.0, answered, True, answered, answered)
-    if session.form == QuizForm.FULL:
-        total = FULL_FORM_LENGTH
-    else:
-        total = session.state.get(_SHOWN_TOTAL) or _shown_total(None, order)
+    total = FULL_FORM_LENGTH if session.form == QuizForm.FULL else _previous_total(session)
     current = answered + 1
     position = current if position is None or position > current else max(position, 1)
     if position < current:
@@ -218,10 +219,9 @@ def _check_types(item: Any, value: Any) -> None:
 
 def _save(session: QuizSession, order: QuestionOrder) -> None:
     """Store the order's state (and the result, once no question is left)."""
-    previous = session.state.get(_SHOWN_TOTAL)
     state = order.to_state()
     if session.form == QuizForm.ADAPTIVE:
-        state[_SHOWN_TOTAL] = _shown_total(previous, order)
+        state[_SHOWN_TOTAL] = _shown_total(_previous_total(session), order)
     session.state = state
     if order.next_item() is None:
         session.result = order.result().to_dict()
