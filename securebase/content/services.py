@@ -57,7 +57,7 @@ class EvidencePage:
     def concerns_phrase(self) -> str:
         """The active filter as words that fit "findings that bear on ..."."""
         if self.concerns in STYLES:
-            return f"{self.concerns} attachment"
+            return f"{GROUP_LABELS[self.concerns].lower()} attachment"
         if self.concerns == "insecure":
             return "insecure attachment in general"
         return self.concerns

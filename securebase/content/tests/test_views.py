@@ -161,6 +161,12 @@ def test_filtered_evidence_has_no_back_references_and_says_what_was_measured(cli
     assert "Related research on anxious attachment (other measures)" in body
 
 
+def test_the_fearful_avoidant_filter_uses_the_display_name(client):
+    body = page(client, "/evidence/?concerns=disorganized")
+    assert "that bear on fearful-avoidant attachment" in body
+    assert "<title>Evidence: Fearful-avoidant" in body
+
+
 def test_the_high_high_style_is_shown_as_fearful_avoidant(client):
     body = page(client, "/styles/disorganized/")
     assert "<h1" in body and "Fearful-avoidant attachment</h1>" in body
