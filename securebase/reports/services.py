@@ -1,8 +1,25 @@
-"""Everything the result page, the PDF and the report mail show, built in one place.
+"""Everything the result page, the PDF and the report mail say, built in one place.
 
-The page and the PDF render the same template from the same :class:`ReportContext`, so
-they cannot drift apart. Wording that interprets a number (percentiles, "near a boundary")
-lives here rather than in templates so it is tested and says exactly one thing.
+The page, the PDF and the mail render from the same :class:`ReportContext`, so they cannot
+drift apart. Every sentence that interprets a number (the headline, how sure the quiz is,
+percentiles, the comparison group) is written here rather than in templates, so it is tested
+and says exactly one thing. The names below are the contract with the PDF and mail templates:
+
+- ``report.headline`` ("Most likely Secure" / "Between Avoidant and Secure"), with
+  ``headline_eyebrow`` and ``headline_names`` for the big type, and ``meaning``, one line on
+  what the position means in everyday words;
+- ``report.certainty`` (a short phrase for the first screen) and ``report.how_sure``
+  (two sentences: what the percentages mean, and how often even the full questionnaire gives
+  the same style again, computed by the psychometrics package);
+- ``report.anxiety`` / ``report.avoidance`` (:class:`DimensionReport`: ``sentence``,
+  ``range_sentence``, ``basis_sentence``, ``average_sentence``);
+- ``report.norm`` (:class:`NormReport`: who the person is compared with, in plain words);
+- ``report.claim_tiers`` ("About people with your style" holds only findings from studies that
+  measured adult attachment by self-report, like this quiz; the rest is "Related research");
+- ``report.style_page`` (daily life, strengths, growth edges, next steps).
+
+Style names shown to people come only from :data:`STYLE_NAMES`: the machine value
+``"disorganized"`` (kept in the scoring API) is shown as "Fearful-avoidant".
 """
 
 from __future__ import annotations
@@ -19,6 +36,8 @@ from django_q.tasks import async_task
 
 from securebase.content.library import Claim, Reference, StylePage, get_library
 from securebase.psychometrics import STYLES, Result, item_bank
+from securebase.psychometrics.classification import full_form_consistency
+from securebase.psychometrics.norms import NormSample
 from securebase.quiz.services import get_result
 from securebase.reports.chart import Chart, build_chart
 from securebase.reports.models import ReportEmail
@@ -26,52 +45,118 @@ from securebase.reports.models import ReportEmail
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
 
+#: The one place where machine style values become the names people read.
 STYLE_NAMES = {
     "secure": "Secure",
     "anxious": "Anxious",
     "avoidant": "Avoidant",
-    "disorganized": "Disorganized (fearful-avoidant)",
+    "disorganized": "Fearful-avoidant",
 }
 
-# Below this probability for the most likely style we say plainly that the result sits
-# near a boundary and name the runner-up: 0.6 means the quiz is far from sure.
-BOUNDARY_PROBABILITY = 0.6
+#: Public share pages are named by the style people read, never by anything personal.
+SHARE_SLUGS = {
+    "secure": "secure",
+    "anxious": "anxious",
+    "avoidant": "avoidant",
+    "disorganized": "fearful-avoidant",
+}
 
-# How each dimension is said in plain words, for "more/less ... than N% of people".
+#: The headline says "most likely X" only from this probability on; below it the answers are
+#: about as consistent with the runner-up, so the headline names both leading styles.
+HEADLINE_PROBABILITY = 0.6
+#: Kept for the PDF and mail templates, which say "near a boundary" below the same line.
+BOUNDARY_PROBABILITY = HEADLINE_PROBABILITY
+#: From this probability on, the first screen says the quiz is quite sure.
+SURE_PROBABILITY = 0.9
+#: A dimension's side of its dividing line counts as clear outside this band of P(high).
+UNCLEAR_SIDE = (0.2, 0.8)
+
+# How each dimension is said in plain words. Anxiety is always worry about rejection and
+# abandonment, avoidance always discomfort with closeness and depending on others; both
+# directions are said positively ("more at ease"), never as a double negative.
 DIMENSION_WORDS = {
     "anxiety": {
         "name": "Anxiety",
-        "about": "worry about rejection and about being left",
-        "more": "more anxious about closeness",
-        "less": "less anxious about closeness",
-        "same": "about as anxious about closeness as",
+        "about": "worry about rejection and abandonment",
+        "more": "You worry more about rejection and abandonment than",
+        "less": "You worry less about rejection and abandonment than",
+        "same": "Your worry about rejection and abandonment is right in the middle: "
+        "about half of people worry more and half less.",
+        "high": "you often worry about rejection and abandonment",
+        "low": "worry about rejection and abandonment plays a small part",
+        "unclear": "your worry about rejection and abandonment is near the dividing line",
     },
     "avoidance": {
         "name": "Avoidance",
         "about": "discomfort with closeness and with depending on others",
-        "more": "more uncomfortable with closeness and depending on others",
-        "less": "less uncomfortable with closeness and depending on others",
-        "same": "about as uncomfortable with closeness and depending on others as",
+        "more": "You feel more uncomfortable with closeness and with depending on others than",
+        "less": "You feel more at ease with closeness and with depending on others than",
+        "same": "Your comfort with closeness and with depending on others is right in the "
+        "middle: about half of people feel more at ease and half less.",
+        "high": "closeness and depending on others tend to feel uncomfortable",
+        "low": "you are mostly at ease with closeness and with depending on others",
+        "unclear": "your comfort with closeness is near the dividing line",
     },
 }
+
+DIVIDING_LINE = (
+    "The dividing line on each score is where a person's answers to its statements average "
+    '3, "neither agree nor disagree"; above it counts as high.'
+)
+N_EXPLAINED = '"n=" is the number of people in the group.'
+REVERSE_WORDED = (
+    "Some statements are worded the other way round; for those, disagreeing counts toward "
+    "the score, so this average can differ from the plain average of your clicks."
+)
 
 REPORT_TASK = "securebase.reports.tasks.send_report_email"
 
 
-def percentile_sentence(dimension: str, percentile: float) -> str:
-    """Say where someone stands among other people without a statistics lesson.
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ..."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
-    Above the middle we say "more ... than N%", below it "less ... than N%" (with N the
-    share above them), because "more anxious than 8% of people" reads as a high score
-    to most readers. Percentiles are kept within 1..99: nobody is beyond everyone.
+
+def _whole_percentile(value: float) -> int:
+    """A percentile as said to people: whole, and within 1..99 (nobody is beyond everyone)."""
+    return min(99, max(1, round(value)))
+
+
+def percentile_sentence(dimension: str, percentile: float) -> str:
+    """Where someone stands among other people, without a statistics lesson.
+
+    Above the middle we say "more ... than N% of people", below it "less ... than N%" with N
+    the share above them, because "more than 8% of people" reads as a high score to most
+    readers. Avoidance below the middle is "more at ease", never "less uncomfortable".
     """
     words = DIMENSION_WORDS[dimension]
-    pct = min(99, max(1, round(percentile)))
+    pct = _whole_percentile(percentile)
     if pct > 50:
-        return f"You are {words['more']} than {pct}% of people."
+        return f"{words['more']} {pct}% of people."
     if pct < 50:
-        return f"You are {words['less']} than {100 - pct}% of people."
-    return f"You are {words['same']} the average person: right in the middle."
+        return f"{words['less']} {100 - pct}% of people."
+    return words["same"]
+
+
+def range_sentence(percentile: float, interval: tuple[float, float]) -> str:
+    """The percentile as the range the answers allow, with the most likely value.
+
+    ``interval`` is the central 95% posterior interval from the psychometrics package. After
+    rounding the point value is kept inside the range, so the sentence never contradicts
+    itself.
+    """
+    low, high = (_whole_percentile(value) for value in interval)
+    most = min(high, max(low, _whole_percentile(percentile)))
+    if low == high:
+        return f"The {ordinal(most)} percentile; your answers leave little doubt about it."
+    return (
+        f"Between the {ordinal(low)} and the {ordinal(high)} percentile "
+        f"(most likely the {ordinal(most)})."
+    )
 
 
 def percent_label(probability: float) -> str:
@@ -81,6 +166,15 @@ def percent_label(probability: float) -> str:
     if probability > 0.995:
         return "over 99%"
     return f"{round(probability * 100)}%"
+
+
+def in_100(probability: float) -> str:
+    """A probability as a count of 100 people, never the absolute "0" or "100"."""
+    if probability < 0.005:
+        return "fewer than 1"
+    if probability > 0.995:
+        return "more than 99"
+    return f"about {round(probability * 100)}"
 
 
 @dataclass(frozen=True)
@@ -98,22 +192,65 @@ class StyleChance:
 
 @dataclass(frozen=True)
 class DimensionReport:
+    """One of the two scores, with every sentence the report says about it.
+
+    ``sentence``: where the person stands ("You worry more ... than 68% of people.");
+    ``range_sentence``: the 95% range of the percentile and its most likely value;
+    ``basis_sentence``: how many questions the score rests on; ``side_sentence``: which side
+    of the dividing line the best estimate is on; ``average_sentence``: the
+    average answer, saying plainly that reverse-worded statements count the other way
+    (empty when no question of this dimension was answered).
+    """
+
     key: str
     name: str
     about: str
     theta: float
     se: float
     percentile: float
+    percentile_interval: tuple[float, float]
     mean: float | None
     n_items: int
     sentence: str
+    range_sentence: str
+    basis_sentence: str
+    average_sentence: str
     high: bool
+
+    @property
+    def side_sentence(self) -> str:
+        """Which side of the dividing line the best estimate is on (see ``DIVIDING_LINE``)."""
+        side = "higher" if self.high else "lower"
+        return f"On the {side} side of the dividing line."
+
+
+@dataclass(frozen=True)
+class NormReport:
+    """Who the percentiles compare with: the group's name and one plain sentence about it.
+
+    ``sentence`` is empty for results stored before the sample was recorded; the label alone
+    is then all that is known.
+    """
+
+    label: str
+    sentence: str
+    n_explained: str = N_EXPLAINED
+    dividing_line: str = DIVIDING_LINE
+    method_url: str = "/about/#method"
 
 
 @dataclass(frozen=True)
 class ClaimTier:
+    """Findings shown under one heading.
+
+    ``related`` is true for "Related research" (other measures, other people); its claims
+    show what was measured, because they are not findings about the reader's style.
+    """
+
     heading: str
+    intro: str
     claims: list[Claim]
+    related: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,9 +265,16 @@ class ReportContext:
     chances: list[StyleChance]
     near_boundary: bool
     runner_up: StyleChance | None
+    headline: str
+    headline_eyebrow: str
+    headline_names: list[StyleChance]
+    meaning: str
+    certainty: str
+    how_sure: list[str]
     anxiety: DimensionReport
     avoidance: DimensionReport
     norm_group: str
+    norm: NormReport
     chart: Chart
     style_page: StylePage
     claim_tiers: list[ClaimTier]
@@ -145,10 +289,30 @@ class ReportContext:
     def dimensions(self) -> tuple[DimensionReport, DimensionReport]:
         return (self.anxiety, self.avoidance)
 
+    @property
+    def share_slug(self) -> str:
+        """Slug of the public share page for this style (no token, no scores)."""
+        return SHARE_SLUGS[self.style]
+
+
+def style_for_share_slug(slug: str) -> str:
+    """Machine style of a share page slug; ``KeyError`` for anything else."""
+    for style, candidate in SHARE_SLUGS.items():
+        if candidate == slug:
+            return style
+    raise KeyError(slug)
+
 
 def _dimension(key: str, result: Result) -> DimensionReport:
     score = getattr(result, key)
     words = DIMENSION_WORDS[key]
+    questions = "question" if score.n_items == 1 else "questions"
+    average = ""
+    if score.mean is not None:
+        average = (
+            f"Your average answer to these {score.n_items} {questions} was "
+            f"{score.mean:.1f} on the 1 to 5 scale. {REVERSE_WORDED}"
+        )
     return DimensionReport(
         key=key,
         name=words["name"],
@@ -156,9 +320,13 @@ def _dimension(key: str, result: Result) -> DimensionReport:
         theta=score.theta,
         se=score.se,
         percentile=score.percentile,
+        percentile_interval=score.percentile_interval,
         mean=score.mean,
         n_items=score.n_items,
         sentence=percentile_sentence(key, score.percentile),
+        range_sentence=range_sentence(score.percentile, score.percentile_interval),
+        basis_sentence=f"This score rests on {score.n_items} {questions}.",
+        average_sentence=average,
         high=score.theta > item_bank().cuts[key],
     )
 
@@ -173,25 +341,124 @@ def _chances(result: Result) -> list[StyleChance]:
     return sorted(chances, key=lambda c: (-c.probability, STYLES.index(c.style)))
 
 
-def claim_tiers(style: str, claims: list[Claim]) -> list[ClaimTier]:
-    """Split the library's ordered claims into "your style", "insecure" and "everyone".
+def headline(chances: list[StyleChance]) -> tuple[str, str, list[StyleChance]]:
+    """(headline, eyebrow, names in big type): "Most likely X" only from 60% on.
 
-    The library already orders claims most relevant first; the headings tell the reader
-    which findings are about people like them and which are about everyone.
+    Below :data:`HEADLINE_PROBABILITY` the answers fit the runner-up almost as well, so the
+    headline is "Between X and Y" with the two leading styles, most likely first.
     """
-    tiers: list[tuple[str, list[Claim]]] = [
-        (f"Findings about the {STYLE_NAMES[style].lower()} style", []),
-        ("Findings about insecure attachment in general", []),
-        ("Findings about everyone", []),
+    top = chances[0]
+    if top.probability >= HEADLINE_PROBABILITY:
+        return f"Most likely {top.name}", "Your attachment style is most likely", [top]
+    pair = chances[:2]
+    return (
+        f"Between {pair[0].name} and {pair[1].name}",
+        "Your answers sit between two styles",
+        pair,
+    )
+
+
+def _side(p_high: float, words: dict[str, str]) -> str:
+    low, high = UNCLEAR_SIDE
+    if p_high >= high:
+        return words["high"]
+    if p_high <= low:
+        return words["low"]
+    return words["unclear"]
+
+
+def meaning_line(result: Result) -> str:
+    """One line on what the position means, built from the two scores rather than a label.
+
+    A side of a dividing line is stated only when the answers make it clear (P(high) outside
+    :data:`UNCLEAR_SIDE`); otherwise the line says the score is near the dividing line.
+    """
+    p = result.style_probabilities
+    p_anxiety_high = p["anxious"] + p["disorganized"]
+    p_avoidance_high = p["avoidant"] + p["disorganized"]
+    anxiety = _side(p_anxiety_high, DIMENSION_WORDS["anxiety"])
+    avoidance = _side(p_avoidance_high, DIMENSION_WORDS["avoidance"])
+    return f"In close relationships, {anxiety}, and {avoidance}."
+
+
+def certainty_phrase(chances: list[StyleChance]) -> str:
+    """How sure the quiz is, in a few words for the first screen."""
+    top, second = chances[0], chances[1]
+    if top.probability >= SURE_PROBABILITY:
+        return f"Quite sure: {top.label} likely, given your answers."
+    if top.probability >= HEADLINE_PROBABILITY:
+        return (
+            f"Likely, not certain: {top.label} {top.name.lower()}, "
+            f"{second.label} {second.name.lower()}."
+        )
+    return f"Not clear-cut: {top.label} {top.name.lower()}, {second.label} {second.name.lower()}."
+
+
+def how_sure_sentences(chances: list[StyleChance], consistency: float) -> list[str]:
+    """What the percentages mean, and what even the full questionnaire can do.
+
+    ``consistency`` is the model's probability that a second, parallel sitting of all 36
+    questions gives the same style (:func:`full_form_consistency`); it is passed in so the
+    figure shown is always the computed one.
+    """
+    top = chances[0]
+    return [
+        f"Of 100 people who answer the way you did, {in_100(top.probability)} would truly "
+        f"fall in the {top.name.lower()} area.",
+        f"Even the full 36-question questionnaire is not exact: taken twice, it gives the "
+        f"same style both times for about {round(consistency * 100)} in 100 people.",
     ]
-    for claim in claims:
-        if style in claim.concerns:
-            tiers[0][1].append(claim)
-        elif style != "secure" and "insecure" in claim.concerns:
-            tiers[1][1].append(claim)
-        else:
-            tiers[2][1].append(claim)
-    return [ClaimTier(heading, found) for heading, found in tiers if found]
+
+
+def norm_report(norm_group: str, sample: NormSample | None) -> NormReport:
+    """Name the comparison group and describe it in one plain sentence."""
+    if sample is None:
+        return NormReport(label=norm_group, sentence="")
+    shares = ", ".join(
+        f"{round(sample.style_shares[style] * 100)}% {STYLE_NAMES[style].lower()}"
+        for style in STYLES
+    )
+    sentence = (
+        f"They are {sample.n:,} {sample.source}; {round(sample.share_women * 100)}% are "
+        f"women and half are younger than {sample.median_age:g}. By their own answers, "
+        f"{shares}."
+    )
+    return NormReport(label=sample.label, sentence=sentence)
+
+
+def _is_about_style(claim: Claim, style: str) -> bool:
+    """A finding about the reader's style: the right people, measured the way we measure.
+
+    Only studies that measured adult attachment by a close-relationships questionnaire, like
+    this quiz, in people without a shared diagnosis (``Claim.is_about_style``, decided by the
+    content app) can say something about people with a style found by this quiz. Findings
+    about insecure attachment in general count for the three insecure styles.
+    """
+    concerns_style = style in claim.concerns or (style != "secure" and "insecure" in claim.concerns)
+    return concerns_style and claim.is_about_style
+
+
+def claim_tiers(style: str, claims: list[Claim]) -> list[ClaimTier]:
+    """Split the library's ordered claims into "about your style" and "related research"."""
+    about = [claim for claim in claims if _is_about_style(claim, style)]
+    related = [claim for claim in claims if not _is_about_style(claim, style)]
+    tiers = [
+        ClaimTier(
+            "About people with your style",
+            "Studies that asked adults about their close relationships with a questionnaire "
+            "like this one.",
+            about,
+        ),
+        ClaimTier(
+            "Related research",
+            "Findings from other measures (interviews, picture tests, no attachment measure) "
+            "or about other people. Each says what was measured; none of it is a finding "
+            "about your style.",
+            related,
+            related=True,
+        ),
+    ]
+    return [tier for tier in tiers if tier.claims]
 
 
 def _unique_references(claims: list[Claim]) -> list[Reference]:
@@ -216,6 +483,7 @@ def build_report_context(session: QuizSession) -> ReportContext:
     claims = list(library.claims_for_style(result.style))
     anxiety, avoidance = _dimension("anxiety", result), _dimension("avoidance", result)
     near_boundary = chances[0].probability < BOUNDARY_PROBABILITY
+    title, eyebrow, names = headline(chances)
     return ReportContext(
         token=session.token,
         completed_at=session.completed_at,
@@ -227,10 +495,17 @@ def build_report_context(session: QuizSession) -> ReportContext:
         chances=chances,
         near_boundary=near_boundary,
         runner_up=chances[1] if near_boundary else None,
+        headline=title,
+        headline_eyebrow=eyebrow,
+        headline_names=names,
+        meaning=meaning_line(result),
+        certainty=certainty_phrase(chances),
+        how_sure=how_sure_sentences(chances, full_form_consistency()),
         anxiety=anxiety,
         avoidance=avoidance,
         norm_group=result.norm_group,
-        chart=build_chart(result, STYLE_NAMES[result.style]),
+        norm=norm_report(result.norm_group, result.norm_sample),
+        chart=build_chart(result, STYLE_NAMES),
         style_page=library.style(result.style),
         claim_tiers=claim_tiers(result.style, claims),
         references=_unique_references(claims),

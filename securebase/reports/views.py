@@ -2,7 +2,9 @@
 
 Every response that shows or depends on someone's result goes through
 ``private_response`` (no-store, noindex). Sessions and results come only from the quiz
-services; the wording and numbers come from :mod:`securebase.reports.services`.
+services; the wording and numbers come from :mod:`securebase.reports.services`. The share
+page and image are the exception on purpose: they depend on a style name alone, link only
+to public pages and carry no token, so they are ordinary public pages.
 """
 
 from __future__ import annotations
@@ -16,13 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
+from securebase.content.library import get_library
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
 from securebase.quiz import services as quiz
 from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
 from securebase.reports.forms import ReportEmailForm
 from securebase.reports.pdf import render_pdf
-from securebase.reports.services import address_key, build_report_context, queue_report_email
+from securebase.reports.services import (
+    STYLE_NAMES,
+    address_key,
+    build_report_context,
+    queue_report_email,
+    style_for_share_slug,
+)
+from securebase.reports.share import share_image
 
 # A person may reasonably mail their report to themselves a couple of times; more than
 # that from one result, to one address or from one network is somebody else's script.
@@ -66,9 +76,8 @@ def _result_page(
         return _resume(session.token)
     context = {
         "report": report,
-        "pdf": False,
-        "base_template": "base.html",
         "email_form": form or ReportEmailForm(),
+        "private_url": request.build_absolute_uri(reverse("reports:result", args=[report.token])),
     }
     return private_response(render(request, "reports/report.html", context))
 
@@ -173,3 +182,28 @@ def withdraw_consent(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("no such result") from None
     messages.success(request, CONSENT_WITHDRAWN, extra_tags="consent")
     return private_response(redirect(reverse("reports:result", args=[token]) + "#your-data"))
+
+
+def _shared_style(slug: str) -> str:
+    try:
+        return style_for_share_slug(slug)
+    except KeyError:
+        raise Http404("no such style") from None
+
+
+@require_GET
+def share(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public page for sharing a style: its name and picture, nothing about the person."""
+    style = _shared_style(slug)
+    library_page = get_library().style(style)
+    context = {"style": style, "name": STYLE_NAMES[style], "slug": slug, "page": library_page}
+    return render(request, "reports/share.html", context)
+
+
+@require_GET
+def share_png(request: HttpRequest, slug: str) -> HttpResponse:
+    """The share page's Open Graph image (PNG: social networks do not preview SVG)."""
+    style = _shared_style(slug)
+    response = HttpResponse(share_image(style, STYLE_NAMES[style]), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

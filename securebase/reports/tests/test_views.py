@@ -30,11 +30,13 @@ def test_result_page_shows_the_result_privately(client, session):
     html = response.content.decode()
     assert '<meta name="robots" content="noindex' in html
     assert "Anxious" in html
-    assert "You are more anxious about closeness than" in html
+    assert "You worry more about rejection and abandonment than" in html
     assert 'role="img"' in html and '<title id="chart-title">' in html
-    assert "This is not a diagnosis." in html
+    assert "not a diagnosis" in html
     assert "Where to find help" in html
-    assert "Oxytocin and your style" in html
+    assert "What research says" in html
+    # A neutral tab title: the style stays out of a shared device's history.
+    assert "<title>Your result · securebase</title>" in html
     assert not re.search(r"\sstyle=", html)  # the CSP blocks inline styles
     assert html.count("csrfmiddlewaretoken") >= 1
 
@@ -67,10 +69,8 @@ def test_pdf_download(client, session):
     assert "Anxious" in text
     metadata = pdf_metadata(response.content)
     assert metadata["Tagged"] == "yes"  # headings and reading order for screen readers
-    assert metadata["Title"].startswith("Your result: Anxious")
+    assert "securebase" in metadata["Title"] and "Anxious" not in metadata["Title"]
     assert "not a diagnosis" in text
-    assert "Oxytocin and your style" in text
-    assert "References" in text
 
 
 def test_pdf_downloads_are_rate_limited(client, session, settings):
@@ -87,7 +87,7 @@ def test_pdf_downloads_are_rate_limited(client, session, settings):
 def test_pdf_names_each_style(style):
     pages, text = pdf_info(render_pdf(finished_session(style)))
     assert pages >= 2
-    assert {"secure": "Secure", "disorganized": "Disorganized"}[style] in text
+    assert {"secure": "Secure", "disorganized": "Fearful-avoidant"}[style] in text
 
 
 def test_email_form_queues_and_sends_then_forgets_the_address(client, session):
@@ -232,3 +232,85 @@ def test_forms_are_csrf_protected(session):
         response = strict.post(f"/results/{session.token}/{path}", {"email": "a@example.org"})
         assert response.status_code == 403
     assert quiz.get_session(session.token)
+
+
+def visible_text(html: str) -> str:
+    """The words a reader sees: no tags, attributes, scripts or the SVG's class names."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_high_anxiety_high_avoidance_is_shown_as_fearful_avoidant(client):
+    session = finished_session("disorganized", form="full")
+    html = client.get(f"/results/{session.token}/").content.decode()
+
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S).group(1)
+    assert "Fearful-avoidant" in h1 and "isorganized" not in visible_text(h1)
+    chart_labels = re.findall(r'<text data-style="(\w+)"[^>]*>([^<]+)</text>', html)
+    assert ("disorganized", "Fearful-avoidant") in chart_labels
+    assert '<span class="prob-name">Fearful-avoidant</span>' in html
+    assert "Disorganized" not in visible_text(html)
+
+
+@pytest.mark.parametrize("style", ["secure", "anxious", "avoidant", "disorganized"])
+def test_wording_rules_hold_on_every_style_page(client, style):
+    html = client.get(f"/results/{finished_session(style).token}/").content.decode()
+    text = visible_text(html).lower()
+
+    double_negatives = ("less uncomfortable", "not uncomfortable", "less at ease", "not at ease")
+    for phrase in ("anxious about closeness", *double_negatives):
+        assert phrase not in text, phrase
+    assert "worry about rejection and abandonment" in text
+    assert "discomfort with closeness and with depending on others" in text
+    assert "this score rests on" in text
+    assert "compared with adults 18+" in text
+    assert 'href="/about/#method"' in html
+
+
+def test_help_box_numbers_are_tap_to_call_or_text(client, session):
+    html = client.get(f"/results/{session.token}/").content.decode()
+    help_box = html[html.index('id="help-title"') : html.index('id="keep-title"')]
+
+    for number in ("988", "116123", "131114", "+18007997233", "08082000247", "1800737732"):
+        assert f'href="tel:{number}"' in help_box
+    for number in ("741741", "85258", "50808", "88788"):
+        assert f'href="sms:{number}"' in help_box
+    assert help_box.count("Domestic abuse:") >= 4
+    assert 'href="https://findahelpline.com/"' in help_box
+    # Every number a person reads is a link (digits outside links would be a dead end).
+    outside_links = re.sub(r"<a\b.*?</a>", " ", help_box, flags=re.S)
+    assert not re.search(r"\b\d{3}[ -]?\d{3}\b", visible_text(outside_links))
+
+
+def test_result_page_offers_its_private_link_and_only_a_public_share_page(client, session):
+    html = client.get(f"/results/{session.token}/").content.decode()
+
+    assert f'value="http://testserver/results/{session.token}/" readonly' in html
+    assert 'data-copy="private-link" hidden' in html  # shown by copy.js; works without it
+    assert 'href="/share/anxious/"' in html
+
+
+def test_share_page_shows_only_the_style(client):
+    session = finished_session("disorganized")
+    response = client.get("/share/fearful-avoidant/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Fearful-avoidant" in html
+    assert session.token not in html and "/results/" not in html
+    assert "%" not in visible_text(html)  # no scores, no probabilities
+    assert '<meta property="og:image" content="http://' in html
+    assert "/share/fearful-avoidant.png" in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert "noindex" not in response.get("X-Robots-Tag", "")
+
+
+def test_share_image_is_a_png_per_style(client):
+    response = client.get("/share/fearful-avoidant.png")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "public" in response["Cache-Control"]
+    assert client.get("/share/secure.png").content != response.content
+    for url in ("/share/disorganized/", "/share/nobody.png", "/share/secure/extra/"):
+        assert client.get(url).status_code == 404
