@@ -53,3 +53,27 @@ def test_evidence_page_is_accessible_and_filters_in_place(page):
     current = page.locator('.filters a[aria-current="true"]')
     assert current.inner_text() == "Avoidant"
     assert_accessible(page)
+
+
+def test_style_index_is_one_column_on_a_phone_and_a_map_like_the_chart_on_a_desktop(page):
+    page.goto("/styles/")
+    assert_accessible(page)
+
+    def boxes():
+        return {
+            style: page.locator(f".style-card.{style}").bounding_box()
+            for style in ("secure", "anxious", "avoidant", "disorganized")
+        }
+
+    phone = boxes()
+    assert len({round(box["x"]) for box in phone.values()}) == 1
+    assert phone["secure"]["y"] < phone["anxious"]["y"] < phone["avoidant"]["y"]
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    desk = boxes()
+    # Anxiety up, avoidance right, as on the result chart.
+    assert desk["anxious"]["y"] < desk["secure"]["y"]
+    assert desk["disorganized"]["y"] < desk["avoidant"]["y"]
+    assert desk["anxious"]["x"] < desk["disorganized"]["x"]
+    assert desk["secure"]["x"] < desk["avoidant"]["x"]
+    assert round(desk["anxious"]["x"]) == round(desk["secure"]["x"])
