@@ -94,10 +94,17 @@ STYLE_CORNERS: dict[str, str] = {
 # Strongest first: this order is also the sort order of claims on a style page.
 STRENGTHS: tuple[str, ...] = ("established", "suggestive", "tentative")
 
+# The strength ladder (enforced by securebase.content.validate.check_strength_rule):
+# established needs a meta-analysis or ESTABLISHED_MIN_STUDIES independent studies;
+# suggestive needs two studies or one study of LARGE_STUDY_N people; the rest is tentative.
+ESTABLISHED_MIN_STUDIES = 3
+LARGE_STUDY_N = 100
+
 STRENGTH_WORDS: dict[str, str] = {
-    "established": "Many studies or reviews agree on this.",
-    "suggestive": "At least two studies, or one large study, point this way, but mostly "
-    "from links or small samples, so it is not settled.",
+    "established": f"A meta-analysis, or at least {ESTABLISHED_MIN_STUDIES} independent "
+    "studies, agree on this.",
+    "suggestive": f"At least two studies, or one study of {LARGE_STUDY_N} or more people, "
+    "point this way, but mostly from links or small samples, so it is not settled.",
     "tentative": "One small study, or an idea still being tested. It needs repeating "
     "before anyone relies on it.",
 }

@@ -15,8 +15,10 @@ from django.urls import Resolver404, resolve
 
 from securebase.content.entities import (
     ATTACHMENT_MEASURE_PHRASES,
+    ESTABLISHED_MIN_STUDIES,
     EVIDENCE_KIND_WORDS,
     GROUPS,
+    LARGE_STUDY_N,
     STRENGTHS,
     STYLES,
     Claim,
@@ -29,12 +31,6 @@ EXPECTED_REFERENCES = 17
 MIN_CLAIMS_PER_STYLE = 2
 DIRECTIONS = ("positive", "negative", "mixed", "depends")
 
-# The strength ladder, checkable from a claim's own fields:
-#   established: a meta-analysis, or at least ESTABLISHED_MIN_STUDIES independent studies;
-#   suggestive:  at least two independent studies, or one study of LARGE_STUDY_N people;
-#   tentative:   anything else, in particular one small study (or one of unknown size).
-ESTABLISHED_MIN_STUDIES = 3
-LARGE_STUDY_N = 100
 
 # Phrases that lean on a neighbouring claim. Claims are shown filtered, one by one, in
 # reports and PDFs, so each must stand alone. Matched case-insensitively in claim and detail.
@@ -150,7 +146,12 @@ def check_enumerations(library: Library) -> list[str]:
 
 
 def strength_allowed(claim: Claim) -> str:
-    """The strongest label the claim's own fields support (see the ladder above)."""
+    """The strongest label the claim's own fields support.
+
+    established: a meta-analysis, or at least ESTABLISHED_MIN_STUDIES independent studies;
+    suggestive: at least two studies, or one study of at least LARGE_STUDY_N people;
+    tentative: anything else, in particular one small study or one of unknown size.
+    """
     if claim.evidence_kind == "meta-analysis" or claim.studies >= ESTABLISHED_MIN_STUDIES:
         return "established"
     if claim.studies >= 2 or (claim.n is not None and claim.n >= LARGE_STUDY_N):
