@@ -137,13 +137,22 @@ class Result:
 
 
 def posterior_quantiles(post: FloatArray, probabilities: Sequence[float]) -> FloatArray:
-    """Theta quantiles of one grid posterior (grid,), its CDF linear within each grid cell."""
-    cdf = np.concatenate([[0.0], np.cumsum(post)])
-    cdf /= cdf[-1]
-    # Cells the posterior does not reach add flat runs; drop them so the CDF is strictly
-    # increasing where it is inverted.
-    keep = np.concatenate([[True], np.diff(cdf) > 0])
-    result: FloatArray = np.interp(probabilities, cdf[keep], _CELL_EDGES[keep])
+    """Theta quantiles of grid posteriors (..., grid) -> (..., len(probabilities)).
+
+    Each grid point stands for a cell of width GRID_STEP holding its posterior mass, spread
+    evenly, so the CDF is linear within a cell and a quantile is found exactly: the first cell
+    whose upper CDF reaches ``p``, entered in proportion to the mass still needed.
+    """
+    post = np.asarray(post, dtype=np.float64)
+    post = post / post.sum(axis=-1, keepdims=True)
+    cdf = np.cumsum(post, axis=-1)
+    result = np.empty((*post.shape[:-1], len(probabilities)))
+    for k, p in enumerate(probabilities):
+        cell = np.minimum(np.sum(cdf < p, axis=-1), GRID.size - 1)[..., None]
+        mass = np.take_along_axis(post, cell, axis=-1)[..., 0]
+        below = np.take_along_axis(cdf, cell, axis=-1)[..., 0] - mass
+        share = np.clip((p - below) / np.where(mass > 0, mass, 1.0), 0.0, 1.0)
+        result[..., k] = _CELL_EDGES[cell[..., 0]] + share * GRID_STEP
     return result
 
 
@@ -253,6 +262,10 @@ class Scorer:
 
         Returns EAP, posterior SD and P(theta > cut), each of shape (n, 2).
         """
+        return self.summaries(self.batch_posteriors(responses))
+
+    def batch_posteriors(self, responses: NDArray[np.integer]) -> FloatArray:
+        """Normalised grid posteriors (n, 2, grid) of many people (answers as in :meth:`batch`)."""
         responses = np.asarray(responses, dtype=np.int64)
         n = responses.shape[0]
         log_post = np.tile(self.log_prior, (n, len(DIMENSIONS), 1))
@@ -260,9 +273,9 @@ class Scorer:
             d = self.dimension_index[item.number]
             log_post[:, d, :] += self.log_like[item.number][responses[:, item.number - 1]]
         log_post -= log_post.max(axis=2, keepdims=True)
-        post = np.exp(log_post)
+        post: FloatArray = np.exp(log_post)
         post /= post.sum(axis=2, keepdims=True)
-        return self.summaries(post)
+        return post
 
     def styles(self, p_high: FloatArray) -> list[str]:
         """Most probable style for each row of P(theta > cut) (n, 2)."""

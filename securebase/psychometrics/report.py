@@ -1,0 +1,360 @@
+"""Every figure of docs/method-norms-ranges-classification.md, computed, never typed by hand.
+
+    python -m securebase.psychometrics.report               # print every section
+    python -m securebase.psychometrics.report --write-doc   # refresh the doc's generated blocks
+
+The doc holds each section between ``<!-- begin:NAME -->`` and ``<!-- end:NAME -->``; a test
+renders every section again and fails when the doc no longer says what the code computes.
+Sections come from the shipped bank and seeded simulations under its model, except
+``ranges-real``, which runs the quick test on real answers from the calibration file (skipped
+when the file is absent).
+
+Real answers for ``ranges-real``: the first :data:`REAL_PATTERNS` complete response patterns of
+adults in the *training* part of the fixed 80/20 split used by benchmarks/psychometrics_eval.py
+(seed 20180301), so the held-out 20% stays untouched. The bank was calibrated on the whole
+file, these people included; nothing in this comparison is fitted to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy.special import ndtri
+
+from securebase.psychometrics.adaptive import AdaptiveTest
+from securebase.psychometrics.bank import ItemBank, item_bank
+from securebase.psychometrics.classification import (
+    ECR_S_ITEMS,
+    full_form_accuracy,
+    full_form_consistency,
+    simulate,
+    simulate_answers,
+)
+from securebase.psychometrics.data import REPO_ROOT, default_data_path, load_ecr_csv
+from securebase.psychometrics.grm import FloatArray
+from securebase.psychometrics.norms import DIMENSIONS, NormTable
+from securebase.psychometrics.regions import side_multiplier, simulated_coverage
+from securebase.psychometrics.scoring import (
+    GRID,
+    INTERVAL_LEVEL,
+    posterior_quantiles,
+    scorer_for,
+)
+from securebase.psychometrics.styles import STYLES
+
+DOC_PATH = REPO_ROOT / "docs" / "method-norms-ranges-classification.md"
+SPLIT_SEED = 20180301
+TRAIN_SHARE = 0.8
+REAL_PATTERNS = 3000
+SIMULEES = 40_000
+SEED = 20180301
+#: Short forms the model sections compare with the full form.
+SHORT_FORMS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
+    ("full form, 36 items", None),
+    ("ECR-S, 12 items", ECR_S_ITEMS),
+    ("first 8 items", (1, 2, 3, 4, 5, 6, 7, 8)),
+)
+#: Column names of the styles in the doc (machine value "disorganized" is shown as
+#: fearful-avoidant; the site's display names live in reports.services.STYLE_NAMES).
+_STYLE_COLUMNS = ("secure", "anxious", "avoidant", "fearful-avoidant")
+
+
+def _pct(share: float, decimals: int = 1) -> str:
+    return f"{100 * share:.{decimals}f}%"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def norms_section(bank: ItemBank | None = None) -> str:
+    """The stored norm groups and the sample each one describes."""
+    bank = bank if bank is not None else item_bank()
+    default = bank.norms.select()
+    rows = [
+        [
+            table.label.split(" (n=")[0],
+            f"{table.n:,}",
+            _pct(table.sample.share_women, 0),
+            f"{table.sample.median_age:g}",
+            *(_pct(table.sample.style_shares[style], 0) for style in STYLES),
+        ]
+        for table in bank.norms.tables.values()
+    ]
+    left_out = bank.n_respondents - default.n
+    return (
+        f"Default group: {default.label}, out of {bank.n_respondents:,} calibration "
+        f"respondents; {left_out:,} were under 18 or gave no usable age and are in no norm "
+        f"group. Groups need at least {bank.document['norms']['min_group_size']} people.\n\n"
+        + _table(["group", "n", "women", "median age", *_STYLE_COLUMNS], rows)
+    )
+
+
+def _range_coverage(items: tuple[int, ...] | None, bank: ItemBank) -> tuple[float, float, float]:
+    """Simulated share of true percentiles inside the 95% range, per dimension, and mean width."""
+    scorer = scorer_for(bank)
+    table = bank.norms.select()
+    rng = np.random.default_rng(SEED)
+    theta = rng.standard_normal((SIMULEES, 2))
+    responses = simulate_answers(theta, bank, rng)
+    if items is not None:
+        asked = np.zeros(scorer.n_items, dtype=bool)
+        asked[[number - 1 for number in items]] = True
+        responses = np.where(asked[None, :], responses, 0)
+    tail = (1 - INTERVAL_LEVEL) / 2
+    ends = posterior_quantiles(scorer.batch_posteriors(responses), (tail, 1 - tail))
+    inside, widths = [], []
+    for d, dimension in enumerate(DIMENSIONS):
+        low, high = (table.percentiles(dimension, ends[:, d, k]) for k in (0, 1))
+        true = table.percentiles(dimension, theta[:, d])
+        inside.append(float(np.mean((low <= true) & (true <= high))))
+        widths.append(float(np.mean(high - low)))
+    return inside[0], inside[1], float(np.mean(widths))
+
+
+def ranges_model_section(bank: ItemBank | None = None) -> str:
+    """How often the 95% percentile range holds the true percentile, under the model."""
+    bank = bank if bank is not None else item_bank()
+    rows = []
+    for name, items in SHORT_FORMS:
+        anxiety, avoidance, width = _range_coverage(items, bank)
+        rows.append([name, _pct(anxiety), _pct(avoidance), f"{width:.0f} points"])
+    return (
+        f"{SIMULEES:,} simulees per row (true thetas from N(0, 1), answers from the model, "
+        f"seed {SEED}); the true percentile is the norm-table percentile of the true theta "
+        "in the default group.\n\n"
+        + _table(["form", "anxiety range holds it", "avoidance range holds it", "mean width"], rows)
+    )
+
+
+def regions_section(bank: ItemBank | None = None) -> str:
+    """Coverage of the chart's joint 95% region, and of the old two-interval box."""
+    bank = bank if bank is not None else item_bank()
+    old_z = float(ndtri(0.975))
+    rows = [
+        [
+            name,
+            _pct(simulated_coverage(items, bank=bank, n=SIMULEES, seed=SEED)),
+            _pct(simulated_coverage(items, z=old_z, bank=bank, n=SIMULEES, seed=SEED)),
+        ]
+        for name, items in SHORT_FORMS
+    ]
+    return (
+        f"Each side of the joint region is EAP +/- {side_multiplier():.3f} SE (the central "
+        f"{_pct(INTERVAL_LEVEL**0.5)} of each dimension); the old box was EAP +/- "
+        f"{old_z:.3f} SE on each side. {SIMULEES:,} simulees per row, seed {SEED}; Monte "
+        f"Carlo SE about {_pct((0.95 * 0.05 / SIMULEES) ** 0.5, 2)}.\n\n"
+        + _table(["form", "joint 95% region holds the true pair", "old box holds it"], rows)
+    )
+
+
+def classification_report(bank: ItemBank | None = None) -> str:
+    """Full-form consistency and accuracy (stored by calibrate), overall and by distance."""
+    bank = bank if bank is not None else item_bank()
+    stored = bank.document["classification"]
+    full = simulate(None, bank=bank, n=SIMULEES, seed=SEED + 1)
+    short = simulate(ECR_S_ITEMS, bank=bank, n=SIMULEES, seed=SEED + 1)
+    edges = [0.0, 0.1, 0.25, 0.5, 1.0, np.inf]
+    rows = []
+    for whole, part in zip(full.by_distance(edges), short.by_distance(edges), strict=True):
+        high = "" if np.isinf(whole["high"]) else f"{whole['high']:g}"
+        rows.append(
+            [
+                f"{whole['low']:g} to {high}" if high else f"{whole['low']:g} or more",
+                _pct(whole["n"] / full.n),
+                _pct(whole["consistency"]),
+                _pct(whole["accuracy"]),
+                _pct(part["consistency"]),
+                _pct(part["accuracy"]),
+            ]
+        )
+    return (
+        f"Stored in the bank by `make calibrate` ({stored['n_simulees']:,} simulees, seed "
+        f"{stored['seed']}): full-form consistency {_pct(full_form_consistency(bank), 2)}, "
+        f"accuracy {_pct(full_form_accuracy(bank), 2)}. A fresh simulation of {full.n:,} "
+        f"simulees (seed {full.seed}) gives {_pct(full.consistency, 2)} and "
+        f"{_pct(full.accuracy, 2)} (Monte Carlo SE {_pct(full.standard_error(full.consistency), 2)}"
+        f"); the same simulees on the 12-item ECR-S: consistency {_pct(short.consistency)}, "
+        f"accuracy {_pct(short.accuracy)}.\n\n"
+        "By the true theta's distance from the nearest cut (theta units), same simulees:\n\n"
+        + _table(
+            [
+                "distance",
+                "share of people",
+                "full form: same style again",
+                "full form: true style",
+                "ECR-S: same style again",
+                "ECR-S: true style",
+            ],
+            rows,
+        )
+    )
+
+
+def real_patterns(limit: int = REAL_PATTERNS) -> np.ndarray | None:
+    """Complete answer patterns of adults from the training part of the split, or ``None``."""
+    path = default_data_path()
+    if path is None:
+        return None
+    data = load_ecr_csv(path)
+    order = np.random.default_rng(SPLIT_SEED).permutation(data.n)
+    train = np.sort(order[: round(TRAIN_SHARE * data.n)])
+    responses, age = data.responses[train], data.age[train]
+    keep = np.all(responses > 0, axis=1) & (age >= 18)
+    result: np.ndarray = responses[keep][:limit].astype(np.int64)
+    return result
+
+
+def _quick_posteriors(patterns: np.ndarray, bank: ItemBank) -> tuple[FloatArray, FloatArray]:
+    """Grid posteriors (n, 2, grid) after the quick test, and answers per dimension (n, 2)."""
+    scorer = scorer_for(bank)
+    posts = np.empty((len(patterns), len(DIMENSIONS), GRID.size))
+    counts = np.empty((len(patterns), len(DIMENSIONS)))
+    for row, person in enumerate(patterns):
+        test = AdaptiveTest(bank=bank)
+        while (item := test.next_item()) is not None:
+            test.answer(item, int(person[item - 1]))
+        posts[row] = scorer.posteriors(test.answers)
+        dims = scorer.dimension_index[list(test.answers)]
+        counts[row] = [np.sum(dims == d) for d in range(len(DIMENSIONS))]
+    return posts, counts
+
+
+def _point_rules(post: FloatArray, table: NormTable, dimension: str) -> dict[str, FloatArray]:
+    """Candidate single percentiles from posteriors (n, grid)."""
+    return {
+        "percentile of the EAP (shipped)": table.percentiles(dimension, post @ GRID),
+        "posterior median percentile": table.percentiles(
+            dimension, posterior_quantiles(post, (0.5,))[:, 0]
+        ),
+        "posterior mean percentile": post @ table.percentiles(dimension, GRID),
+    }
+
+
+def ranges_real_section(bank: ItemBank | None = None) -> str:
+    """Quick-test percentiles against full-form percentiles on real answers."""
+    bank = bank if bank is not None else item_bank()
+    patterns = real_patterns()
+    if patterns is None:
+        raise FileNotFoundError("the ECR calibration file is not available")
+    scorer = scorer_for(bank)
+    table = bank.norms.select()
+    quick, counts = _quick_posteriors(patterns, bank)
+    full = scorer.batch_posteriors(patterns)
+    tail = (1 - INTERVAL_LEVEL) / 2
+    quick_ends = posterior_quantiles(quick, (tail, 1 - tail))
+    full_ends = posterior_quantiles(full, (tail, 1 - tail))
+    rows, rules = [], []
+    for d, dimension in enumerate(DIMENSIONS):
+        target = table.percentiles(dimension, full[:, d] @ GRID)
+        low, high = (table.percentiles(dimension, quick_ends[:, d, k]) for k in (0, 1))
+        point = table.percentiles(dimension, quick[:, d] @ GRID)
+        error = np.abs(point - target)
+        full_width = np.mean(
+            table.percentiles(dimension, full_ends[:, d, 1])
+            - table.percentiles(dimension, full_ends[:, d, 0])
+        )
+        rows.append(
+            [
+                dimension,
+                f"{np.mean(counts[:, d]):.1f} ({int(np.min(counts[:, d]))} to "
+                f"{int(np.max(counts[:, d]))})",
+                f"{np.mean(error):.1f}",
+                f"{np.percentile(error, 90):.1f}",
+                f"{np.max(error):.1f}",
+                _pct(float(np.mean((low <= target) & (target <= high)))),
+                f"{np.mean(high - low):.0f} ({full_width:.0f})",
+            ]
+        )
+        for name, values in _point_rules(quick[:, d], table, dimension).items():
+            rule_error = np.abs(values - target)
+            rules.append(
+                [
+                    dimension,
+                    name,
+                    f"{np.mean(rule_error):.2f}",
+                    f"{np.percentile(rule_error, 90):.1f}",
+                    f"{np.max(rule_error):.1f}",
+                ]
+            )
+    return (
+        f"{len(patterns):,} real complete answer patterns of adults (training part of the "
+        f"split), the quick test answered from each person's recorded answers with its "
+        f"current settings ({np.mean(counts.sum(axis=1)):.2f} questions on average); "
+        "percentiles in the default group; error = |quick-test percentile - full-form "
+        "percentile| in percentile points.\n\n"
+        + _table(
+            [
+                "dimension",
+                "questions (min to max)",
+                "mean error",
+                "90th percentile of error",
+                "largest error",
+                "95% range holds the full-form percentile",
+                "mean range width (full form)",
+            ],
+            rows,
+        )
+        + "\n\nThe single value shown, by rule:\n\n"
+        + _table(["dimension", "rule", "mean error", "90th percentile", "largest"], rules)
+    )
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "norms": norms_section,
+    "ranges-model": ranges_model_section,
+    "ranges-real": ranges_real_section,
+    "regions": regions_section,
+    "classification": classification_report,
+}
+
+
+def _block(name: str) -> re.Pattern[str]:
+    begin, end = re.escape(f"<!-- begin:{name} -->"), re.escape(f"<!-- end:{name} -->")
+    return re.compile(rf"({begin}\n)(.*?)(\n{end})", re.S)
+
+
+def doc_block(name: str, text: str) -> str | None:
+    """The text of one generated block of a doc, or ``None`` if it has no such block."""
+    match = _block(name).search(text)
+    return None if match is None else match.group(2)
+
+
+def write_doc(path: Path, sections: dict[str, str]) -> None:
+    """Replace each named block of ``path`` with freshly computed text."""
+    text = path.read_text(encoding="utf-8")
+    for name, body in sections.items():
+        match = _block(name).search(text)
+        if match is None:
+            raise KeyError(f"{path} has no block {name!r}")
+        text = text[: match.start(2)] + body + text[match.end(2) :]
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m securebase.psychometrics.report``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--write-doc", action="store_true", help=f"update {DOC_PATH.name}")
+    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="default: all")
+    args = parser.parse_args(argv)
+    names = args.sections or list(SECTIONS)
+    if "ranges-real" in names and default_data_path() is None:
+        print("ranges-real: skipped, the ECR calibration file is not available", file=sys.stderr)
+        names.remove("ranges-real")
+    sections = {name: SECTIONS[name]() for name in names}
+    for name, body in sections.items():
+        print(f"<!-- begin:{name} -->\n{body}\n<!-- end:{name} -->\n")
+    if args.write_doc:
+        write_doc(DOC_PATH, sections)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

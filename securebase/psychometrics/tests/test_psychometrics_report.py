@@ -1,0 +1,46 @@
+"""docs/method-norms-ranges-classification.md says exactly what the code computes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from securebase.psychometrics.data import default_data_path
+from securebase.psychometrics.report import DOC_PATH, SECTIONS, doc_block, write_doc
+
+MODEL_SECTIONS = ("norms", "ranges-model", "regions", "classification")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MODEL_SECTIONS)
+def test_doc_figures_are_the_computed_ones(name: str) -> None:
+    text = DOC_PATH.read_text(encoding="utf-8")
+    assert doc_block(name, text) == SECTIONS[name](), (
+        f"run: .venv/bin/python -m securebase.psychometrics.report --write-doc {name}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(default_data_path() is None, reason="ECR calibration data not available")
+def test_doc_figures_on_real_answers_are_the_computed_ones() -> None:
+    """Runs the quick test on 3,000 real answer patterns (about a minute)."""
+    text = DOC_PATH.read_text(encoding="utf-8")
+    assert doc_block("ranges-real", text) == SECTIONS["ranges-real"](), (
+        "run: .venv/bin/python -m securebase.psychometrics.report --write-doc ranges-real"
+    )
+
+
+def test_write_doc_replaces_only_the_named_blocks(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "intro\n<!-- begin:a -->\nold\n<!-- end:a -->\nmiddle\n"
+        "<!-- begin:b -->\nkeep\n<!-- end:b -->\n",
+        encoding="utf-8",
+    )
+    write_doc(doc, {"a": "new\nlines"})
+    text = doc.read_text(encoding="utf-8")
+    assert doc_block("a", text) == "new\nlines" and doc_block("b", text) == "keep"
+    assert text.startswith("intro\n") and "\nmiddle\n" in text
+    with pytest.raises(KeyError):
+        write_doc(doc, {"c": "x"})
