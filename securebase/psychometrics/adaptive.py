@@ -42,7 +42,7 @@ selection"). The reported result is the ordinary
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,6 +97,8 @@ class AdaptiveTest:
         style_weight: float = 4.0,
         misfit_variance: float | Mapping[str, float] | None = None,
         local_dependence_penalty: float = 1.5,
+        min_per_dimension: int = 4,
+        first_items: Sequence[int] = (),
         bank: ItemBank | None = None,
     ) -> None:
         self._bank = bank if bank is not None else item_bank()
@@ -104,6 +106,12 @@ class AdaptiveTest:
         n_items = self._scorer.n_items
         if not 1 <= min_items <= max_items <= n_items:
             raise ValueError(f"need 1 <= min_items <= max_items <= {n_items}")
+        per_dimension = n_items // len(DIMENSIONS)
+        if not 0 <= min_per_dimension <= min(per_dimension, max_items // len(DIMENSIONS)):
+            raise ValueError(
+                f"need 0 <= min_per_dimension <= {per_dimension} and 2 * min_per_dimension "
+                "<= max_items"
+            )
         if misfit_variance is None:
             misfit_variance = DEFAULT_MISFIT_VARIANCE
         misfit = (
@@ -127,6 +135,10 @@ class AdaptiveTest:
         self.style_weight = float(style_weight)
         self.misfit_variance = misfit
         self.local_dependence_penalty = float(local_dependence_penalty)
+        self.min_per_dimension = int(min_per_dimension)
+        self.first_items = tuple(validate_answer(number, 1, n_items)[0] for number in first_items)
+        if len(set(self.first_items)) != len(self.first_items):
+            raise ValueError("first_items must not repeat an item")
         self._dependence = np.maximum(self._bank.local_dependence, 0.0)
         self._misfit_vector = np.array([misfit[dimension] for dimension in DIMENSIONS])
         self._answers: dict[int, int] = {}
@@ -149,6 +161,8 @@ class AdaptiveTest:
             "style_weight": self.style_weight,
             "misfit_variance": dict(self.misfit_variance),
             "local_dependence_penalty": self.local_dependence_penalty,
+            "min_per_dimension": self.min_per_dimension,
+            "first_items": list(self.first_items),
         }
 
     @property
@@ -181,6 +195,7 @@ class AdaptiveTest:
         try:
             arguments = dict(settings)
             arguments.setdefault("local_dependence_penalty", LEGACY_LOCAL_DEPENDENCE_PENALTY)
+            arguments.setdefault("first_items", ())
             test = cls(**arguments, bank=bank)
         except TypeError as error:
             raise ValueError(f"invalid adaptive test settings: {error}") from error
@@ -215,9 +230,12 @@ class AdaptiveTest:
         del self._answers[number]
         return number
 
-    def result(self, *, gender: str | None = None, age: int | None = None) -> Result:
+    def result(
+        self, *, gender: str | None = None, age: int | None = None, age_band: str | None = None
+    ) -> Result:
         """Score of the answers so far (see :func:`securebase.psychometrics.score`)."""
-        return self._scorer.result(dict(self._answers), self._bank.norms.select(gender, age))
+        norms = self._bank.norms.select(gender, age, age_band)
+        return self._scorer.result(dict(self._answers), norms)
 
     # -- selection and stopping --------------------------------------------------------------
 
@@ -272,17 +290,29 @@ class AdaptiveTest:
         precision_loss: FloatArray = np.maximum(spread**2 - target, 0.0) / target
         return precision_loss + self.style_weight * np.minimum(p_high, 1.0 - p_high)
 
+    def _counts(self) -> FloatArray:
+        """Number of answered items on each dimension, shape (2,)."""
+        numbers = np.fromiter(self._answers, dtype=np.int64, count=len(self._answers))
+        counts: FloatArray = np.bincount(
+            self._scorer.dimension_index[numbers], minlength=len(DIMENSIONS)
+        ).astype(np.float64)
+        return counts
+
+    def _targets_met(self) -> bool:
+        """Both forecast spreads at most ``se_target`` and the style confident enough."""
+        _, _, spread, p_high = self._state()
+        confidence = float(np.prod(np.maximum(p_high, 1.0 - p_high)))
+        return bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence
+
     @property
     def is_done(self) -> bool:
         """Whether the stopping rule is met (or every item has been answered)."""
         n = len(self._answers)
         if n >= self.max_items or n >= self._scorer.n_items:
             return True
-        if n < self.min_items:
+        if n < self.min_items or np.any(self._counts() < self.min_per_dimension):
             return False
-        _, _, spread, p_high = self._state()
-        confidence = float(np.prod(np.maximum(p_high, 1.0 - p_high)))
-        return bool(np.all(spread <= self.se_target)) and confidence >= self.style_confidence
+        return self._targets_met()
 
     def _best(self) -> int:
         """Unanswered item with the largest penalised expected loss reduction (memoised).
@@ -291,6 +321,9 @@ class AdaptiveTest:
         being the largest positive Q3* of the candidate with an answered item; ties go to the
         lower item number.
         """
+        for number in self.first_items:
+            if number not in self._answers:
+                return number
         key = tuple(sorted(self._answers.items()))
         if self._best_cache is not None and self._best_cache[0] == key:
             return self._best_cache[1]
@@ -313,6 +346,9 @@ class AdaptiveTest:
         new_p_high = _p_above(mean, new_spread, self._cut_vector[dims][:, None])
         expected_loss = np.sum(predictive * self._loss(new_spread, new_p_high), axis=1)
         gain = self._loss(spread, p_high)[dims] - expected_loss
+        short = self._counts() < self.min_per_dimension
+        if np.any(short):  # the per-dimension floor comes first: only short dimensions compete
+            gain = np.where(short[dims], gain, -np.inf)
         if self.local_dependence_penalty > 0 and self._answers:
             asked = np.fromiter(self._answers, dtype=np.int64)
             worst = self._dependence[np.ix_(candidates, asked)].max(axis=1)

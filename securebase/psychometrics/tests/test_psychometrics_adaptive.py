@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from securebase.psychometrics import AdaptiveTest, score
 from securebase.psychometrics.bank import ItemBank, item_bank
+from securebase.psychometrics.grm import simulate_categories
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -105,7 +106,9 @@ def test_answer_validation_names_the_item(item: object, value: object) -> None:
 
 
 def test_settings_are_keyword_arguments_and_saved() -> None:
-    test = AdaptiveTest(max_items=6, min_items=2, se_target=0.3, style_confidence=0.8)
+    test = AdaptiveTest(
+        max_items=6, min_items=2, se_target=0.3, style_confidence=0.8, min_per_dimension=2
+    )
     assert test.get_params()["max_items"] == 6
     assert len(_run(test, 3)) == 6
     assert AdaptiveTest.from_json(test.to_json()).get_params() == test.get_params()
@@ -195,6 +198,8 @@ def test_defaults_are_the_adopted_local_dependence_setting() -> None:
         "style_weight": 4.0,
         "misfit_variance": {"anxiety": 0.03, "avoidance": 0.025},
         "local_dependence_penalty": 1.5,
+        "min_per_dimension": 4,
+        "first_items": [],
     }
     assert AdaptiveTest().to_dict()["settings"]["local_dependence_penalty"] == 1.5
     with pytest.raises(ValueError):
@@ -263,3 +268,47 @@ def test_old_state_without_penalty_keeps_the_plain_rule() -> None:
     again = AdaptiveTest.from_json(restored.to_json())
     assert again.to_dict() == restored.to_dict()
     assert again.to_dict()["settings"]["local_dependence_penalty"] == 0.0
+
+
+# -- at least four answers per dimension ---------------------------------------------------------
+
+
+def _simulated_answers(theta: tuple[float, float], rng: np.random.Generator) -> dict[int, int]:
+    """Answers as clicked to all 36 items of a person with these true thetas, from the GRM."""
+    answers = {}
+    for d, dimension in enumerate(("anxiety", "avoidance")):
+        items = item_bank().dimension_items(dimension)
+        a, b = item_bank().parameters(dimension)
+        keyed = simulate_categories(np.array([theta[d]]), a, b, rng)[0] + 1
+        for item, value in zip(items, keyed, strict=True):
+            answers[item.number] = int(6 - value if item.reverse else value)
+    return answers
+
+
+def test_no_completed_session_has_fewer_than_four_answers_on_a_dimension() -> None:
+    """Simulated people across the whole theta range, plus the patterns that stop soonest."""
+    rng = np.random.default_rng(2024)
+    people = [
+        _simulated_answers((anxiety, avoidance), rng)
+        for anxiety in np.linspace(-3.5, 3.5, 8)
+        for avoidance in np.linspace(-3.5, 3.5, 8)
+    ]
+    people += [{n: 5 if n % 2 == 0 else 1 for n in range(1, 37)}]  # the issue's anxious pattern
+    people += [dict.fromkeys(range(1, 37), value) for value in (1, 5)]  # same click throughout
+    for answers in people:
+        test = AdaptiveTest()
+        while (item := test.next_item()) is not None:
+            test.answer(item, answers[item])
+        result = test.result()
+        assert test.is_done
+        assert min(result.anxiety.n_items, result.avoidance.n_items) >= 4, test.answers
+
+
+def test_the_floor_is_a_setting_and_is_checked() -> None:
+    test = AdaptiveTest(min_per_dimension=6)
+    _run(test, 5)
+    assert min(test.result().anxiety.n_items, test.result().avoidance.n_items) >= 6
+    with pytest.raises(ValueError):
+        AdaptiveTest(min_per_dimension=19)
+    with pytest.raises(ValueError):
+        AdaptiveTest(min_per_dimension=5, max_items=9)
