@@ -232,6 +232,11 @@ class Claim:
         return phrase[:1].upper() + phrase[1:]
 
     @property
+    def studies_phrase(self) -> str:
+        """How much research the claim rests on (a lower bound): "at least 3 studies"."""
+        return "one study" if self.studies == 1 else f"at least {self.studies} studies"
+
+    @property
     def who_phrase(self) -> str:
         """Who was studied, with the number when known: "First-time mothers (30 people)".
 

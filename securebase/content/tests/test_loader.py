@@ -187,6 +187,8 @@ def test_claims_say_who_was_studied_and_how_attachment_was_measured(fixture_libr
     assert fixture_library.claim("insecure-styles").who_phrase == "Healthy men (26 people)"
     assert fixture_library.claim("about-couples").measure_phrase == "No attachment measure"
     assert fixture_library.claim("about-couples").kind_words == "Animal research"
+    assert fixture_library.claim("about-couples").studies_phrase == "one study"
+    assert interview.studies_phrase == "at least 12 studies"
 
 
 def test_a_study_of_unchecked_size_says_so(library_dir) -> None:
