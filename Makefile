@@ -8,13 +8,14 @@ ECR_DATA ?= ../shared/data/ecr/ecr-calibration.csv
 
 .DEFAULT_GOAL := help
 .PHONY: help run setup test check lint format typecheck migrations-check pytest pytest-postgres \
-        system-deps calibrate bench screenshots lock clean
+        system-deps calibrate bench screenshots manual lock clean
 
 help:
 	@echo "make run     install (first time), migrate, load content, serve http://127.0.0.1:8000"
 	@echo "make test    install (first time) and run every check and test (SQLite and PostgreSQL)"
 	@echo "make calibrate  refit the item bank from $(ECR_DATA)"
 	@echo "make bench   run the speed/accuracy/load benchmarks (see docs/)"
+	@echo "make manual  rebuild the technical manual docs/manual/ (and its PDF) from the bank and $(ECR_DATA)"
 	@echo "make screenshots  regenerate the screenshot gallery in docs/screenshots/"
 
 # --- installation --------------------------------------------------------------------
@@ -82,11 +83,16 @@ bench: $(VENV)/.dev
 screenshots: $(VENV)/.dev system-deps
 	$(BIN)/python scripts/screenshots.py
 
+manual: $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-manual.txt
+	$(BIN)/python -m securebase.manual --data $(ECR_DATA)
+
 lock:
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-bench.txt requirements-bench.in
+	$(BIN)/pip-compile -q --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements-manual.txt requirements-manual.in
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("securebase.reports.urls")),
     path("", include("securebase.content.urls")),
     path("", include("securebase.newsletter.urls")),
+    path("", include("securebase.method.urls")),
     path("operators/", admin.site.urls),
 ]
 

@@ -1,0 +1,13 @@
+"""The technical manual of the ECR item bank, built from the bank file and the calibration data.
+
+``python -m securebase.manual`` (or ``make manual``) recomputes every number and figure and
+writes ``docs/manual/``: ``manual.md`` (13 chapters), ``numbers.json`` (every number the text
+states, with a fingerprint of the bank it was built from), ``figures/*.svg`` and ``manual.pdf``.
+Nothing in the text is typed by hand: the chapters are rendered from ``numbers.json`` by
+:mod:`securebase.manual.text`, and the tests re-render them and recompute the numbers that depend
+on the bank alone, so a hand edit or a bank rebuilt without the manual fails a test.
+
+This package is research tooling, not part of the website: it may use heavy libraries
+(matplotlib, statsmodels, semopy, factor_analyzer, mirt) that ``make run`` does not install.
+The website's ``/method/`` page only reads the generated files (:mod:`securebase.method`).
+"""

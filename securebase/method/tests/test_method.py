@@ -1,0 +1,48 @@
+"""/method/: the manual in the site's layout, its figures and the PDF download."""
+
+from __future__ import annotations
+
+import pytest
+
+from securebase.method import services
+
+pytestmark = pytest.mark.django_db
+
+needs_manual = pytest.mark.skipif(
+    not (services.MANUAL_DIR / "manual.md").is_file(), reason="docs/manual not built"
+)
+
+
+@needs_manual
+def test_method_page_shows_every_chapter_with_working_figures(client):
+    response = client.get("/method/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    for chapter in range(1, 14):
+        assert f'id="chapter-{chapter}"' in html
+    assert 'src="/method/figures/information_se.svg"' in html
+    assert "<script" not in html.split("</head>")[1]
+    figure = client.get("/method/figures/information_se.svg")
+    assert figure.status_code == 200
+    assert figure["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(figure.streaming_content)
+
+
+@needs_manual
+def test_pdf_downloads(client):
+    response = client.get("/method/manual.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["nope", "..%2Fmanual", "INFORMATION_SE"])
+def test_unknown_figures_are_404(client, name):
+    assert client.get(f"/method/figures/{name}.svg").status_code == 404
+
+
+def test_figure_names_are_checked_before_touching_the_disk():
+    assert services.figure_path("../../securebase/settings") is None
+    assert services.figure_path("a b") is None
