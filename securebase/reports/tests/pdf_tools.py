@@ -38,6 +38,17 @@ def pdf_info(data: bytes) -> tuple[int, str]:
     return int(pdf_metadata(data)["Pages"]), _poppler("pdftotext", data, "-layout")
 
 
+def pdf_words(data: bytes) -> str:
+    """The text in the order it was laid out, white space as single spaces, for phrase checks.
+
+    ``-raw`` keeps each column of a two-column block together. A line that ends at a hyphen
+    ("fearful-" / "avoidant") is joined without a space: the report never hyphenates words
+    itself, so such a hyphen is always part of the text.
+    """
+    text = re.sub(r"-[ \t]*\n\s*", "-", _poppler("pdftotext", data, "-raw"))
+    return " ".join(text.split())
+
+
 def page_texts(data: bytes) -> list[str]:
     """The text of each page (pdftotext separates pages with a form feed)."""
     pages = _poppler("pdftotext", data, "-layout").split("\f")
