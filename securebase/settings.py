@@ -36,6 +36,19 @@ PRODUCTION = env_bool("SECUREBASE_PRODUCTION")
 DEBUG = env_bool("SECUREBASE_DEBUG") and not PRODUCTION
 
 
+def _refuse_weak_secret_key(key: str) -> None:
+    """Production refuses the keys Django's deploy check only warns about (W009).
+
+    Sessions, CSRF tokens and newsletter links are signed with this key; a short, a
+    placeholder or a low-variety key can be guessed or is public.
+    """
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use 50+ random characters, e.g. "
+            '`python -c "import secrets; print(secrets.token_urlsafe(50))"`'
+        )
+
+
 def _secret_key() -> str:
     """Read the key from the environment; outside production keep a generated one in var/.
 
@@ -43,6 +56,8 @@ def _secret_key() -> str:
     without anyone having to invent a secret for a laptop.
     """
     key = os.environ.get("SECRET_KEY", "")
+    if key and PRODUCTION:
+        _refuse_weak_secret_key(key)
     if key:
         return key
     if PRODUCTION:
@@ -85,6 +100,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_q",
+    "axes",
     "securebase.core",
     "securebase.quiz",
     "securebase.reports",
@@ -95,16 +111,39 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside WhiteNoise and CommonMiddleware, so that static files get the CSP and the
+    # privacy headers too, and so that CommonMiddleware's redirects (e.g. a result link
+    # without its trailing slash) are marked private after they replace the response.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "securebase.core.middleware.PrivacyHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "securebase.core.middleware.PrivacyHeadersMiddleware",
+    # Last, as django-axes asks: refuses admin logins from a locked-out address.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- Admin login throttle (django-axes) ----------------------------------------------
+# Five wrong passwords from one address lock that address out of the login for an hour
+# (HTTP 429). Keyed on the IP only, so nobody can lock an operator out by name; the IP
+# is the one the rate limits use (trusted-proxy aware). Lockouts are listed in the admin
+# ("Access attempts"); axes' own log lines name users and addresses, so only its errors
+# are logged (see LOGGING).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "securebase.core.clientip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "securebase.urls"
 WSGI_APPLICATION = "securebase.wsgi.application"
@@ -145,6 +184,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # shared-cache in-memory one: that one fails concurrent writers with "database table
     # is locked" at once, so tests could not show how real concurrent visitors behave.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-securebase.sqlite3")}
+    # Answers and addresses live in this file: create it readable by its owner only
+    # (SQLite gives the -wal and -shm files the same mode as the database file).
+    _sqlite_path = Path(DATABASES["default"]["NAME"])
+    if not _sqlite_path.exists() and _sqlite_path.parent.is_dir():
+        os.close(os.open(_sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -262,7 +306,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer probes app hosts over plain HTTP; it must get 200/503, not 301.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from any peer.
+    # gunicorn sets the request scheme from it only for peers in FORWARDED_ALLOW_IPS
+    # (gunicorn.conf.py), so only the configured proxies can say "this was HTTPS".
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -314,6 +362,7 @@ LOGGING = {
         },
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "django_q": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         # WeasyPrint and fontTools narrate every PDF at INFO; only problems matter.
         "weasyprint": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "fontTools": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},

@@ -131,3 +131,68 @@ def test_development_defaults_need_no_configuration(tmp_path: Path) -> None:
     assert key_file.exists()
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert len(key_file.read_text().strip()) >= 50
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "short-but-random-9f3k2",
+        "a" * 64,
+        "abcd" * 20,
+        "django-insecure-" + secrets.token_urlsafe(50),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(tmp_path: Path, weak: str) -> None:
+    result = _manage(_production_env(tmp_path, SECRET_KEY=weak), "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert weak not in result.stderr  # the key itself is never printed
+
+
+def test_a_weak_key_is_fine_in_development(tmp_path: Path) -> None:
+    env = _production_env(tmp_path, SECRET_KEY="dev")
+    env.pop("SECUREBASE_PRODUCTION")
+    assert _manage(env, "check").returncode == 0
+
+
+PROBE = """
+import django; django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="example.org")
+for path, extra in [("/healthz", {}), ("/about/", {}),
+                    ("/about/", {"HTTP_X_FORWARDED_PROTO": "https"})]:
+    print(path, client.get(path, **extra).status_code)
+"""
+
+
+def test_health_check_answers_over_plain_http_and_forwarded_proto_is_not_trusted(
+    tmp_path: Path,
+) -> None:
+    """A load balancer probing /healthz over HTTP gets 200, not a redirect; any other page
+    redirects to HTTPS, also when a client claims X-Forwarded-Proto: https (only gunicorn,
+    for the peers in FORWARDED_ALLOW_IPS, may set the scheme)."""
+    env = _production_env(tmp_path, DJANGO_SETTINGS_MODULE="securebase.settings")
+    _manage(env, "migrate", "--noinput")
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["/healthz 200", "/about/ 301", "/about/ 301"]
+
+
+def test_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    env.pop("SECUREBASE_PRODUCTION")
+    result = _manage(env, "migrate", "--noinput")
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "securebase.sqlite3"
+    assert database.stat().st_size > 0
+    assert database.stat().st_mode & 0o777 == 0o600
+    for journal in tmp_path.glob("securebase.sqlite3-*"):  # WAL and shared-memory files
+        assert journal.stat().st_mode & 0o777 == 0o600, journal.name

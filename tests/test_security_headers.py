@@ -147,7 +147,21 @@ class RealValues:
         for kind in ("confirm", "unsubscribe"):
             if name == "token" and route.startswith(f"newsletter/{kind}/"):
                 return self.newsletter_token(kind)
+        if name == "position" and route.startswith("quiz/"):
+            return "1"
+        if name == "slug" and route.startswith("share/"):
+            from securebase.reports.services import SHARE_SLUGS
+
+            return SHARE_SLUGS[self.style()]
+        if name == "name" and route.startswith("method/figures/"):
+            return self.method_figure()
         return None
+
+    def method_figure(self) -> str:
+        from securebase.method.services import MANUAL_DIR
+
+        figures = sorted((MANUAL_DIR / "figures").glob("*.svg"))
+        return figures[0].stem if figures else "no-such-figure"  # then its 404 is swept
 
 
 def _quiz_token(*, finish: bool) -> str:
@@ -360,3 +374,31 @@ def test_form_posts_set_only_safe_cookies(
     post(f"/results/{token}/consent/", {})
     post("/newsletter/", {"email": "cookie.reader@example.org"})
     assert "__Host-sessionid" in seen
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/results/{t}", "/quiz/s/{t}", "/results/{t}/report.pdf/"])
+def test_redirects_that_carry_a_token_are_private(
+    client: Client, production_like: None, path: str
+) -> None:
+    """CommonMiddleware's slash redirect replaces the response: it must still be private."""
+    token = RealValues().finished_token()
+    response = client.get(path.format(t=token), secure=True)
+
+    assert response.status_code in {301, 302, 404}, response.status_code
+    if response.status_code != 404:
+        assert token in response.headers["Location"]
+    assert "no-store" in response.headers.get("Cache-Control", ""), path
+    assert "noindex" in response.headers.get("X-Robots-Tag", ""), path
+    assert_security_headers(response, path)
+
+
+def test_static_files_carry_csp_nosniff_and_corp(client: Client, production_like: None) -> None:
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    for name in ("securebase/site.css", "securebase/illustrations/secure.svg"):
+        url = staticfiles_storage.url(name)
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert_security_headers(response, url)
+        assert response.headers.get("Cross-Origin-Resource-Policy") == "same-origin", url
