@@ -70,11 +70,15 @@ EVIDENCE_KIND_WORDS: dict[str, str] = {
     "or behaviour), which shows links, not causes",
 }
 
-# How the studies behind a claim measured attachment, if at all. Only the first value is
-# the kind of measure this quiz uses (a questionnaire about close relationships).
+# How the studies behind a claim measured attachment, if at all. The first two are adult
+# attachment measured by self-report on the anxiety and avoidance dimensions, as this quiz
+# does; only those may be read as findings "about people with your style".
+SELF_REPORT_ADULT_MEASURES = frozenset({"self-report-romantic", "self-report-adult"})
 ATTACHMENT_MEASURE_PHRASES: dict[str, str] = {
     "self-report-romantic": "measured with a questionnaire about close relationships, "
     "like this quiz",
+    "self-report-adult": "measured with an adult attachment questionnaire scored for anxiety "
+    "and avoidance, like this quiz, though not necessarily about romantic partners",
     "self-report-other": "measured with a different questionnaire, not the one this quiz uses",
     "interview": "measured with an attachment interview (the Adult Attachment Interview), "
     "not a questionnaire like this quiz",
@@ -212,8 +216,8 @@ class Claim:
 
     @property
     def measures_self_report(self) -> bool:
-        """Did the studies measure adult attachment with a close-relationships questionnaire?"""
-        return self.attachment_measure == "self-report-romantic"
+        """Did the studies measure adult attachment by self-report on the quiz's two scales?"""
+        return self.attachment_measure in SELF_REPORT_ADULT_MEASURES
 
     @property
     def is_about_style(self) -> bool:

@@ -192,9 +192,13 @@ def test_style_pages_show_their_illustration_and_file_related_research(client, s
     assert re.search(
         rf'<img class="style-illustration" src="[^"]*illustrations/{style}[^"]*\.svg" alt=""', body
     )
-    # No study in the shipped library measured attachment as the quiz does, so every style
-    # page has to say that what follows is related research.
-    assert "They are related research" in body
+    # A style page says plainly when no study measured attachment as the quiz does, and
+    # otherwise files its self-report findings first, under their own heading.
+    library = get_library()
+    direct = [c for c in library.claims if c.is_about_style and style in c.concerns]
+    assert ("They are related research" in body) == (not direct)
+    if direct:
+        assert body.index("About people with a") < body.index("Related research on")
 
 
 def test_style_index_is_a_map_with_one_card_per_style_in_the_quiz_order(client):
