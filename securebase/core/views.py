@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from securebase.content.library import get_library
+from securebase.content.services import style_pages
 from securebase.core.sitemap import public_paths
 from securebase.quiz import services as quiz
 
@@ -18,7 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"lengths": quiz.quiz_lengths(), "norms": quiz.default_norm_sample()},
+        {
+            "lengths": quiz.quiz_lengths(),
+            "norms": quiz.default_norm_sample(),
+            "styles": style_pages(get_library()),
+        },
     )
 
 
