@@ -7,7 +7,8 @@ The doc holds each section between ``<!-- begin:NAME -->`` and ``<!-- end:NAME -
 renders every section again and fails when the doc no longer says what the code computes.
 Sections come from the shipped bank and seeded simulations under its model, except
 ``ranges-real``, which runs the quick test on real answers from the calibration file (skipped
-when the file is absent).
+when the file is absent). ``ranges-real`` and ``regions-quick`` run the adaptive test with its
+shipped settings, so they must be regenerated whenever those change.
 
 Real answers for ``ranges-real``: the first :data:`REAL_PATTERNS` complete response patterns of
 adults in the *training* part of the fixed 80/20 split used by benchmarks/psychometrics_eval.py
@@ -38,7 +39,7 @@ from securebase.psychometrics.classification import (
 from securebase.psychometrics.data import REPO_ROOT, default_data_path, load_ecr_csv
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS, NormTable
-from securebase.psychometrics.regions import side_multiplier, simulated_coverage
+from securebase.psychometrics.regions import joint_region, side_multiplier, simulated_coverage
 from securebase.psychometrics.scoring import (
     GRID,
     INTERVAL_LEVEL,
@@ -52,6 +53,7 @@ SPLIT_SEED = 20180301
 TRAIN_SHARE = 0.8
 REAL_PATTERNS = 3000
 SIMULEES = 40_000
+QUICK_SIMULEES = 3000
 SEED = 20180301
 #: Short forms the model sections compare with the full form.
 SHORT_FORMS: tuple[tuple[str, tuple[int, ...] | None], ...] = (
@@ -155,6 +157,37 @@ def regions_section(bank: ItemBank | None = None) -> str:
     )
 
 
+def regions_quick_section(bank: ItemBank | None = None) -> str:
+    """Coverage of the joint region after the quick test, on simulees answering from the model."""
+    bank = bank if bank is not None else item_bank()
+    rng = np.random.default_rng(SEED)
+    theta = rng.standard_normal((QUICK_SIMULEES, 2))
+    responses = simulate_answers(theta, bank, rng)
+    joint = old = 0
+    lengths = []
+    old_z = float(ndtri(0.975))
+    for truth, person in zip(theta, responses, strict=True):
+        test = AdaptiveTest(bank=bank)
+        while (item := test.next_item()) is not None:
+            test.answer(item, int(person[item - 1]))
+        result = test.result()
+        lengths.append(len(test.answers))
+        joint += joint_region(result).contains(float(truth[0]), float(truth[1]))
+        old += all(
+            abs(value - part.theta) <= old_z * part.se
+            for value, part in zip(truth, (result.anxiety, result.avoidance), strict=True)
+        )
+    return (
+        f"{QUICK_SIMULEES:,} simulees (seed {SEED}) took the quick test with its current "
+        f"settings ({np.mean(lengths):.1f} questions on average), answering from the model; "
+        f"Monte Carlo SE about {_pct((0.95 * 0.05 / QUICK_SIMULEES) ** 0.5, 1)}.\n\n"
+        + _table(
+            ["form", "joint 95% region holds the true pair", "old box holds it"],
+            [["quick test", _pct(joint / QUICK_SIMULEES), _pct(old / QUICK_SIMULEES)]],
+        )
+    )
+
+
 def classification_report(bank: ItemBank | None = None) -> str:
     """Full-form consistency and accuracy (stored by calibrate), overall and by distance."""
     bank = bank if bank is not None else item_bank()
@@ -212,19 +245,24 @@ def real_patterns(limit: int = REAL_PATTERNS) -> np.ndarray | None:
     return result
 
 
-def _quick_posteriors(patterns: np.ndarray, bank: ItemBank) -> tuple[FloatArray, FloatArray]:
-    """Grid posteriors (n, 2, grid) after the quick test, and answers per dimension (n, 2)."""
+def _quick_tests(patterns: np.ndarray, bank: ItemBank) -> tuple[FloatArray, FloatArray]:
+    """Each quick test's shown figures and grid posteriors, answering from ``patterns``.
+
+    Returns (n, 2, 4): percentile, range low, range high and number of answers per dimension,
+    as the result shows them; and the grid posteriors (n, 2, grid) for the alternative rules.
+    """
     scorer = scorer_for(bank)
+    shown = np.empty((len(patterns), len(DIMENSIONS), 4))
     posts = np.empty((len(patterns), len(DIMENSIONS), GRID.size))
-    counts = np.empty((len(patterns), len(DIMENSIONS)))
     for row, person in enumerate(patterns):
         test = AdaptiveTest(bank=bank)
         while (item := test.next_item()) is not None:
             test.answer(item, int(person[item - 1]))
+        result = test.result()
+        for d, part in enumerate((result.anxiety, result.avoidance)):
+            shown[row, d] = (part.percentile, *part.percentile_interval, part.n_items)
         posts[row] = scorer.posteriors(test.answers)
-        dims = scorer.dimension_index[list(test.answers)]
-        counts[row] = [np.sum(dims == d) for d in range(len(DIMENSIONS))]
-    return posts, counts
+    return shown, posts
 
 
 def _point_rules(post: FloatArray, table: NormTable, dimension: str) -> dict[str, FloatArray]:
@@ -246,16 +284,15 @@ def ranges_real_section(bank: ItemBank | None = None) -> str:
         raise FileNotFoundError("the ECR calibration file is not available")
     scorer = scorer_for(bank)
     table = bank.norms.select()
-    quick, counts = _quick_posteriors(patterns, bank)
+    shown, quick = _quick_tests(patterns, bank)
+    counts = shown[:, :, 3]
     full = scorer.batch_posteriors(patterns)
     tail = (1 - INTERVAL_LEVEL) / 2
-    quick_ends = posterior_quantiles(quick, (tail, 1 - tail))
     full_ends = posterior_quantiles(full, (tail, 1 - tail))
     rows, rules = [], []
     for d, dimension in enumerate(DIMENSIONS):
         target = table.percentiles(dimension, full[:, d] @ GRID)
-        low, high = (table.percentiles(dimension, quick_ends[:, d, k]) for k in (0, 1))
-        point = table.percentiles(dimension, quick[:, d] @ GRID)
+        point, low, high = shown[:, d, 0], shown[:, d, 1], shown[:, d, 2]
         error = np.abs(point - target)
         full_width = np.mean(
             table.percentiles(dimension, full_ends[:, d, 1])
@@ -312,6 +349,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "ranges-model": ranges_model_section,
     "ranges-real": ranges_real_section,
     "regions": regions_section,
+    "regions-quick": regions_quick_section,
     "classification": classification_report,
 }
 

@@ -9,7 +9,7 @@ import pytest
 from securebase.psychometrics.data import default_data_path
 from securebase.psychometrics.report import DOC_PATH, SECTIONS, doc_block, write_doc
 
-MODEL_SECTIONS = ("norms", "ranges-model", "regions", "classification")
+MODEL_SECTIONS = ("norms", "ranges-model", "regions", "regions-quick", "classification")
 
 
 @pytest.mark.slow
