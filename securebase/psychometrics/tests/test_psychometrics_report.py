@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from securebase.psychometrics.data import default_data_path
+from securebase.psychometrics.data import REPO_ROOT, default_data_path
 from securebase.psychometrics.report import DOC_PATH, SECTIONS, doc_block, write_doc
 
 MODEL_SECTIONS = ("norms", "ranges-model", "regions", "regions-quick", "classification")
@@ -44,3 +46,30 @@ def test_write_doc_replaces_only_the_named_blocks(tmp_path: Path) -> None:
     assert text.startswith("intro\n") and "\nmiddle\n" in text
     with pytest.raises(KeyError):
         write_doc(doc, {"c": "x"})
+
+
+BEFORE_COMMIT = "461e28b"
+
+
+def _has_commit(commit: str) -> bool:
+    found = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "cat-file", "-e", f"{commit}^{{commit}}"],
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(default_data_path() is None, reason="ECR calibration data not available")
+@pytest.mark.skipif(not _has_commit(BEFORE_COMMIT), reason="git history not available")
+def test_doc_before_figures_are_what_the_old_code_gives() -> None:
+    """Reruns the quick test of commit 461e28b on the same 3,000 people (under a minute)."""
+    script = REPO_ROOT / "benchmarks" / "quick_percentiles.py"
+    output = subprocess.run(
+        [sys.executable, str(script), "--commit", BEFORE_COMMIT],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout.rstrip("\n")
+    assert doc_block("ranges-before", DOC_PATH.read_text(encoding="utf-8")) == output
