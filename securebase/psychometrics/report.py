@@ -213,9 +213,10 @@ def classification_report(bank: ItemBank | None = None) -> str:
         f"{stored['seed']}): full-form consistency {_pct(full_form_consistency(bank), 2)}, "
         f"accuracy {_pct(full_form_accuracy(bank), 2)}. A fresh simulation of {full.n:,} "
         f"simulees (seed {full.seed}) gives {_pct(full.consistency, 2)} and "
-        f"{_pct(full.accuracy, 2)} (Monte Carlo SE {_pct(full.standard_error(full.consistency), 2)}"
-        f"); the same simulees on the 12-item ECR-S: consistency {_pct(short.consistency)}, "
-        f"accuracy {_pct(short.accuracy)}.\n\n"
+        f"{_pct(full.accuracy, 2)} (Monte Carlo SE "
+        f"{_pct(full.standard_error(full.consistency), 2)} and "
+        f"{_pct(full.standard_error(full.accuracy), 2)}); the same simulees on the 12-item "
+        f"ECR-S: consistency {_pct(short.consistency)}, accuracy {_pct(short.accuracy)}.\n\n"
         "By the true theta's distance from the nearest cut (theta units), same simulees:\n\n"
         + _table(
             [
@@ -289,7 +290,7 @@ def ranges_real_section(bank: ItemBank | None = None) -> str:
     full = scorer.batch_posteriors(patterns)
     tail = (1 - INTERVAL_LEVEL) / 2
     full_ends = posterior_quantiles(full, (tail, 1 - tail))
-    rows, rules = [], []
+    rows, rules, best = [], [], []
     for d, dimension in enumerate(DIMENSIONS):
         target = table.percentiles(dimension, full[:, d] @ GRID)
         point, low, high = shown[:, d, 0], shown[:, d, 1], shown[:, d, 2]
@@ -310,8 +311,10 @@ def ranges_real_section(bank: ItemBank | None = None) -> str:
                 f"{np.mean(high - low):.0f} ({full_width:.0f})",
             ]
         )
+        mean_errors = {}
         for name, values in _point_rules(quick[:, d], table, dimension).items():
             rule_error = np.abs(values - target)
+            mean_errors[name] = float(np.mean(rule_error))
             rules.append(
                 [
                     dimension,
@@ -321,6 +324,7 @@ def ranges_real_section(bank: ItemBank | None = None) -> str:
                     f"{np.max(rule_error):.1f}",
                 ]
             )
+        best.append(f"{dimension}: {min(mean_errors, key=mean_errors.__getitem__)}")
     return (
         f"{len(patterns):,} real complete answer patterns of adults (training part of the "
         f"split), the quick test answered from each person's recorded answers with its "
@@ -341,6 +345,9 @@ def ranges_real_section(bank: ItemBank | None = None) -> str:
         )
         + "\n\nThe single value shown, by rule:\n\n"
         + _table(["dimension", "rule", "mean error", "90th percentile", "largest"], rules)
+        + "\n\nSmallest mean error: "
+        + "; ".join(best)
+        + "."
     )
 
 
