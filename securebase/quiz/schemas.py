@@ -44,7 +44,8 @@ class BackIn(Schema):
             "number of the question on screen (next_item.number): Back changes nothing if it "
             "is no longer the current one, so a retried request never takes back two answers"
         ),
-        json_schema_extra=ITEM_RANGE,
+        ge=ITEM_RANGE["minimum"],
+        le=ITEM_RANGE["maximum"],
     )
 
 
