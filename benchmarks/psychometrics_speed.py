@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/psychometrics_speed.py [--people 300]
 
 Times each call the way the website makes it: a fresh ``AdaptiveTest.from_dict`` per request
-(the state lives in the database between requests) followed by ``next_item()``, and ``score()``
-on answer sets of every length. Simulated people answer at random (seeded), which visits more
-varied states than real answers would. The first call, which loads the bank and precomputes
-the tables, is reported separately.
+(the state lives in the database between requests) followed by ``next_item()`` (which includes
+the learned stopping rule), ``score()`` on answer sets of every length, and the finished test's
+``result()`` (with the tempered style probabilities). Simulated people answer at random
+(seeded), which visits more varied states than real answers would. The first call, which loads
+the bank and precomputes the tables, is reported separately.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     next_item_times: list[float] = []
     score_times: list[float] = []
+    result_times: list[float] = []
     lengths = []
     for _ in range(args.people):
         state = AdaptiveTest().to_dict()
@@ -56,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             item = test.next_item()
             next_item_times.append(time.perf_counter() - start)
             if item is None:
+                start = time.perf_counter()
+                test.result()
+                result_times.append(time.perf_counter() - start)
                 break
             test.answer(item, int(rng.integers(1, 6)))
             state = test.to_dict()
@@ -68,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     calls = len(next_item_times)
     print(f"AdaptiveTest.from_dict + next_item ({calls:,} calls): {percentiles(next_item_times)}")
     print(f"score ({len(score_times):,} calls, 0-36 answers): {percentiles(score_times)}")
+    print(f"AdaptiveTest.result ({len(result_times):,} calls): {percentiles(result_times)}")
     print(f"mean test length of the random responders: {np.mean(lengths):.1f} items")
     return 0
 

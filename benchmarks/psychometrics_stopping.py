@@ -27,7 +27,10 @@ sample); with ``--held-out`` only the defaults and :data:`Q3_CANDIDATE` run, onc
 split: run it with ``--people 4500 --skip 0`` and ``--skip 4500``; ``--cv-from`` starts later in
 the grid). No point of it met the margin on both halves, so it has no held-out candidate.
 
-Since :data:`Q3_CANDIDATE` was adopted as the ``AdaptiveTest()`` defaults, "defaults" in the
+These experiments predate the per-dimension floor, the first items and the learned stopping
+rule (docs/psychometrics.md, appendix); every test here is built on :data:`ROUND_BASE`, the
+settings of that time, so the runs reproduce the diary. Since :data:`Q3_CANDIDATE` was adopted
+as the ``AdaptiveTest()`` defaults of that time, "defaults" in the
 non-``--q3`` experiments means the new defaults (with the penalty); the results in the docs were
 measured with the previous ones (:data:`PREVIOUS_DEFAULTS`). The ``--q3`` runs pass every setting
 explicitly and their subclass replaces the selection, so they are unaffected.
@@ -58,6 +61,15 @@ from securebase.psychometrics.calibrate import calibrate_document, residual_corr
 from securebase.psychometrics.data import default_data_path, load_ecr_csv
 from securebase.psychometrics.scoring import GRID, scorer_for
 
+#: ``AdaptiveTest()`` defaults of the rounds in this file (before issue #9's changes).
+ROUND_BASE: dict[str, Any] = {
+    "min_items": 4,
+    "se_target": 0.48,
+    "style_confidence": 0.93,
+    "min_per_dimension": 0,
+    "first_items": (),
+    "stopping": "threshold",
+}
 GH_X, GH_W = np.polynomial.hermite_e.hermegauss(16)
 GH_W = GH_W / GH_W.sum()
 
@@ -362,7 +374,7 @@ def _trace(bounds: tuple[int, int]) -> dict[str, Any]:
     shape = (len(responses), TRACE_ITEMS, 2)
     out = {key: np.zeros(shape) for key in ("eap", "spread", "p_fore", "p_post", "n_dim")}
     for row, person in enumerate(responses):
-        test = AdaptiveTest(bank=bank, max_items=scorer.n_items)
+        test = AdaptiveTest(bank=bank, **{**ROUND_BASE, "max_items": scorer.n_items})
         for step in range(TRACE_ITEMS):
             item = test._best()
             test.answer(item, int(person[item - 1]))
@@ -437,7 +449,7 @@ def run_calibrated(
     trace = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     trace["cuts"] = np.array([bank.cuts["anxiety"], bank.cuts["avoidance"]])
     full_eap, _ = E.reference(bank, train_people)
-    defaults = AdaptiveTest(bank=bank)
+    defaults = AdaptiveTest(bank=bank, **ROUND_BASE)
     se, min_items = defaults.se_target, defaults.min_items
     agree = (trace["p_post"] > 0.5) == (full_eap > trace["cuts"])[:, None, :]
     coefs = fit_calibration(trace, agree, se, min_items)
@@ -519,7 +531,7 @@ def _simulate(name: str, cls: type[AdaptiveTest], settings: dict[str, Any]) -> d
     responses = _worker["responses"]
     lengths, thetas, styles = [], np.empty((len(responses), 2)), []
     for row, person in enumerate(responses):
-        test = cls(bank=bank, **settings)
+        test = cls(bank=bank, **{**ROUND_BASE, **settings})
         while (item := test.next_item()) is not None:
             test.answer(item, int(person[item - 1]))
         result = test.result()

@@ -43,17 +43,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr, ndtri
+from scipy.special import expit, logit, ndtr
 
+from securebase.psychometrics.adaptive_rules import (
+    adaptive_rules,
+    confidence_bin,
+    stopping_features,
+)
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, validate_answer
+from securebase.psychometrics.styles import most_likely_style, style_probabilities
 
 STATE_VERSION = 1
+#: Asked first, in this order: the items whose EAP best predicts the full-form EAP of their
+#: dimension (greedy forward selection on training respondents, 5 anxiety + 4 avoidance; see
+#: docs/psychometrics.md, "First questions"). They also meet the 4-per-dimension floor.
+DEFAULT_FIRST_ITEMS = (8, 9, 18, 23, 26, 31, 14, 13, 30)
+#: "learned": the fitted optimal-stopping rule (:mod:`adaptive_rules`); "threshold": the older
+#: rule (both spreads <= ``se_target`` and style confidence >= ``style_confidence``).
+STOPPING_RULES = ("learned", "threshold")
 #: Extra variance of the full-form EAP that the GRM does not predict, per dimension; estimated
 #: from CAT simulations on real answers (docs/psychometrics.md, "Calibrating the forecast").
 #: These values go with the default local-dependence penalty of 1.5 (the penalised selection
@@ -91,14 +105,15 @@ class AdaptiveTest:
         self,
         *,
         max_items: int = 24,
-        min_items: int = 4,
-        se_target: float = 0.48,
+        min_items: int = 9,
+        se_target: float = 0.6,
         style_confidence: float = 0.93,
         style_weight: float = 4.0,
         misfit_variance: float | Mapping[str, float] | None = None,
         local_dependence_penalty: float = 1.5,
         min_per_dimension: int = 4,
-        first_items: Sequence[int] = (),
+        first_items: Sequence[int] = DEFAULT_FIRST_ITEMS,
+        stopping: str = "learned",
         bank: ItemBank | None = None,
     ) -> None:
         self._bank = bank if bank is not None else item_bank()
@@ -137,8 +152,12 @@ class AdaptiveTest:
         self.local_dependence_penalty = float(local_dependence_penalty)
         self.min_per_dimension = int(min_per_dimension)
         self.first_items = tuple(validate_answer(number, 1, n_items)[0] for number in first_items)
-        if len(set(self.first_items)) != len(self.first_items):
-            raise ValueError("first_items must not repeat an item")
+        if len(set(self.first_items)) != len(self.first_items) or len(self.first_items) > max_items:
+            raise ValueError("first_items must not repeat an item or be more than max_items")
+        if stopping not in STOPPING_RULES:
+            raise ValueError(f"stopping must be one of {STOPPING_RULES}, got {stopping!r}")
+        self.stopping = stopping
+        self._rules = adaptive_rules()
         self._dependence = np.maximum(self._bank.local_dependence, 0.0)
         self._misfit_vector = np.array([misfit[dimension] for dimension in DIMENSIONS])
         self._answers: dict[int, int] = {}
@@ -163,6 +182,7 @@ class AdaptiveTest:
             "local_dependence_penalty": self.local_dependence_penalty,
             "min_per_dimension": self.min_per_dimension,
             "first_items": list(self.first_items),
+            "stopping": self.stopping,
         }
 
     @property
@@ -196,6 +216,7 @@ class AdaptiveTest:
             arguments = dict(settings)
             arguments.setdefault("local_dependence_penalty", LEGACY_LOCAL_DEPENDENCE_PENALTY)
             arguments.setdefault("first_items", ())
+            arguments.setdefault("stopping", "threshold")
             test = cls(**arguments, bank=bank)
         except TypeError as error:
             raise ValueError(f"invalid adaptive test settings: {error}") from error
@@ -233,9 +254,26 @@ class AdaptiveTest:
     def result(
         self, *, gender: str | None = None, age: int | None = None, age_band: str | None = None
     ) -> Result:
-        """Score of the answers so far (see :func:`securebase.psychometrics.score`)."""
+        """Score of the answers so far, with calibrated style probabilities.
+
+        Theta, SE, percentiles and the style are those of :func:`securebase.psychometrics.score`.
+        The style probabilities are what the quick test can honestly promise about the full
+        questionnaire: each dimension's P(high) is tempered, ``expit(logit(p) / T)``, with the
+        temperature fitted so that they match how often the full form agrees (training
+        respondents; docs/psychometrics.md, "Calibrated certainty"). The sides of the cuts, and
+        so the style, do not change.
+        """
         norms = self._bank.norms.select(gender, age, age_band)
-        return self._scorer.result(dict(self._answers), norms)
+        result = self._scorer.result(dict(self._answers), norms)
+        _, _, p_high = self._scorer.summaries(self._scorer.posteriors(self._answers))
+        tempered = [
+            float(expit(logit(np.clip(p, 1e-12, 1 - 1e-12)) / self._rules.temperature[d]))
+            for p, d in zip(p_high, DIMENSIONS, strict=True)
+        ]
+        probabilities = style_probabilities(tempered[0], tempered[1])
+        return replace(
+            result, style=most_likely_style(probabilities), style_probabilities=probabilities
+        )
 
     # -- selection and stopping --------------------------------------------------------------
 
@@ -310,9 +348,20 @@ class AdaptiveTest:
         n = len(self._answers)
         if n >= self.max_items or n >= self._scorer.n_items:
             return True
-        if n < self.min_items or np.any(self._counts() < self.min_per_dimension):
+        if (
+            n < self.min_items
+            or np.any(self._counts() < self.min_per_dimension)
+            or not set(self.first_items) <= set(self._answers)
+        ):
             return False
-        return self._targets_met()
+        if self.stopping == "threshold":
+            return self._targets_met()
+        coefficients = self._rules.coefficients.get(n)
+        if coefficients is None:  # beyond the fitted steps (a cap above the fitted one)
+            return n > max(self._rules.coefficients)
+        _, _, spread, p_high = self._state()
+        features = stopping_features(p_high, spread, self._counts())
+        return bool(features @ coefficients <= 0.0)
 
     def _best(self) -> int:
         """Unanswered item with the largest penalised expected loss reduction (memoised).
@@ -371,50 +420,50 @@ class AdaptiveTest:
         n = len(self._answers)
         return n / (n + self.expected_remaining())
 
+    def _remaining_row(self) -> tuple[float, float, float]:
+        """(mean, p10, p90) of the questions still to come for sessions like this one."""
+        n = len(self._answers)
+        _, _, _, p_high = self._state()
+        confidence = float(np.prod(np.maximum(p_high, 1.0 - p_high)))
+        table = self._rules.remaining
+        row = table.get(n) or table[min(table, key=lambda k: abs(k - n))]
+        return row[confidence_bin(confidence)]
+
+    def _remaining_bounds(self) -> tuple[int, int]:
+        """Fewest and most questions this session can still get under its settings."""
+        n = len(self._answers)
+        counts = self._counts()
+        floor = int(np.sum(np.maximum(self.min_per_dimension - counts, 0)))
+        starter = sum(1 for number in self.first_items if number not in self._answers)
+        return max(1, self.min_items - n, floor, starter), self.max_items - n
+
     def expected_remaining(self) -> int:
         """How many more questions this person will probably get (0 when done).
 
-        For each dimension we count how many of its best remaining items (by information at
-        the EAP) it would take, if the EAP stayed put, to meet both stopping targets: the
-        spread at most ``se_target`` and the EAP far enough from the cut for the style
-        confidence (``sqrt(style_confidence)`` per dimension). At least 1 until done, and never
-        beyond ``max_items``.
+        The mean number still to come among simulated sessions (training respondents, the
+        adopted rules) that had as many answers and a forecast style confidence in the same
+        band, kept within what the settings allow (at least 1 until done).
         """
         if self.is_done:
             return 0
-        n = len(self._answers)
-        post, eap, _, _ = self._state()
-        scorer = self._scorer
-        variance = post @ GRID**2 - eap**2
-        z = float(ndtri(np.sqrt(self.style_confidence))) if self.style_confidence < 1 else 4.0
-        remaining = 0
-        for d in range(len(DIMENSIONS)):
-            column = int(np.argmin(np.abs(GRID - eap[d])))
-            pool = sorted(
-                (
-                    float(scorer.information[number, column])
-                    for number in range(1, scorer.n_items + 1)
-                    if number not in self._answers and scorer.dimension_index[number] == d
-                ),
-                reverse=True,
-            )
-            distance = abs(float(eap[d] - self._cut_vector[d]))
-            current, left = float(variance[d]), float(sum(pool))
-            whole = np.array(self._scorer.total_information[d, column])
-            needed = 0
-            for information in pool:
-                spread = float(
-                    self._spread(np.array(current), np.array(left), whole, self._misfit_vector[d])
-                )
-                if spread <= self.se_target and distance >= z * spread:
-                    break
-                current, left, needed = (
-                    1.0 / (1.0 / current + information),
-                    left - information,
-                    needed + 1,
-                )
-            remaining += needed
-        return min(max(remaining, self.min_items - n, 1), self.max_items - n)
+        low, high = self._remaining_bounds()
+        return int(min(max(round(self._remaining_row()[0]), low), high))
+
+    def expected_remaining_range(self) -> tuple[int, int]:
+        """Likely range (10th to 90th percentile) of the questions still to come; (0, 0) if done.
+
+        From the same simulated sessions as :meth:`expected_remaining`, which it always
+        contains: "probably 3, but anywhere from 1 to 11" is the honest answer for a person
+        near a style boundary.
+        """
+        if self.is_done:
+            return 0, 0
+        low, high = self._remaining_bounds()
+        _, p10, p90 = self._remaining_row()
+        expected = self.expected_remaining()
+        lower = int(min(max(int(np.floor(p10)), low), expected))
+        upper = int(max(min(int(np.ceil(p90)), high), expected))
+        return lower, upper
 
 
 def _remaining_sd(variance: FloatArray, remaining_information: FloatArray) -> FloatArray:
@@ -436,3 +485,14 @@ def _p_above(mean: FloatArray, spread: FloatArray, cut: FloatArray) -> FloatArra
         z = (mean - cut) / spread
     result: FloatArray = np.where(spread > 0, ndtr(z), (mean > cut).astype(np.float64))
     return result
+
+
+def _typical_length() -> tuple[int, tuple[int, int]]:
+    """Mean length (rounded) and 10th-90th percentile range measured on held-out respondents."""
+    length = adaptive_rules().figures["length"]
+    return round(length["mean"]), (int(length["p10"]), int(length["p90"]))
+
+
+#: What the site says about the quick test's length ("about 12 questions", "usually 9 to 21"):
+#: measured by ``benchmarks/psychometrics_eval.py --held-out`` and read from adaptive_rules.json.
+TYPICAL_LENGTH, TYPICAL_LENGTH_RANGE = _typical_length()

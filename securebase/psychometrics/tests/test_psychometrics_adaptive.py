@@ -10,6 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from securebase.psychometrics import AdaptiveTest, score
+from securebase.psychometrics.adaptive import (
+    DEFAULT_FIRST_ITEMS,
+    TYPICAL_LENGTH,
+    TYPICAL_LENGTH_RANGE,
+)
+from securebase.psychometrics.adaptive_rules import AdaptiveRules, adaptive_rules, stopping_features
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import simulate_categories
 
@@ -38,7 +44,11 @@ def test_runs_to_completion_within_limits(seed: int) -> None:
     assert test.min_items <= len(asked) <= test.max_items
     assert len(set(asked)) == len(asked)
     assert test.progress() == 1.0
-    assert test.result().to_dict() == score(test.answers).to_dict()
+    shown, plain = test.result().to_dict(), score(test.answers).to_dict()
+    # same scores and style; only the style probabilities are calibrated (tempered)
+    assert {**shown, "style_probabilities": None} == {**plain, "style_probabilities": None}
+    assert shown["style"] == plain["style"]
+    assert sum(shown["style_probabilities"].values()) == pytest.approx(1.0)
 
 
 @settings(max_examples=20, deadline=None)
@@ -107,7 +117,12 @@ def test_answer_validation_names_the_item(item: object, value: object) -> None:
 
 def test_settings_are_keyword_arguments_and_saved() -> None:
     test = AdaptiveTest(
-        max_items=6, min_items=2, se_target=0.3, style_confidence=0.8, min_per_dimension=2
+        max_items=6,
+        min_items=2,
+        se_target=0.3,
+        style_confidence=0.8,
+        min_per_dimension=2,
+        first_items=(),
     )
     assert test.get_params()["max_items"] == 6
     assert len(_run(test, 3)) == 6
@@ -192,15 +207,17 @@ def test_defaults_are_the_adopted_local_dependence_setting() -> None:
     params = AdaptiveTest().get_params()
     assert params == {
         "max_items": 24,
-        "min_items": 4,
-        "se_target": 0.48,
+        "min_items": 9,
+        "se_target": 0.6,
         "style_confidence": 0.93,
         "style_weight": 4.0,
         "misfit_variance": {"anxiety": 0.03, "avoidance": 0.025},
         "local_dependence_penalty": 1.5,
         "min_per_dimension": 4,
-        "first_items": [],
+        "first_items": [8, 9, 18, 23, 26, 31, 14, 13, 30],
+        "stopping": "learned",
     }
+    assert adaptive_rules().settings == params  # the rules were fitted for these settings
     assert AdaptiveTest().to_dict()["settings"]["local_dependence_penalty"] == 1.5
     with pytest.raises(ValueError):
         AdaptiveTest(local_dependence_penalty=-0.1)
@@ -227,7 +244,7 @@ def test_bank_without_q3_loads_and_penalty_has_no_effect() -> None:
 
 
 def test_penalty_steers_away_from_a_locally_dependent_item() -> None:
-    plain = AdaptiveTest(local_dependence_penalty=0.0, bank=_bank_with_q3({}))
+    plain = AdaptiveTest(local_dependence_penalty=0.0, bank=_bank_with_q3({}), first_items=())
     rng = np.random.default_rng(3)
     while len({item % 2 for item in plain.answers}) < 2:  # answered items in both dimensions
         item = plain.next_item()
@@ -238,12 +255,12 @@ def test_penalty_steers_away_from_a_locally_dependent_item() -> None:
     partner = next(item for item in plain.answers if item % 2 == target % 2)
     dependent = _bank_with_q3({(partner, target): 0.6})
     for lam, expected_same in [(0.0, True), (1.5, False)]:
-        test = AdaptiveTest(bank=dependent, local_dependence_penalty=lam)
+        test = AdaptiveTest(bank=dependent, local_dependence_penalty=lam, first_items=())
         for item, value in plain.answers.items():
             test.answer(item, value)
         assert (test.next_item() == target) is expected_same
     # zero Q3* everywhere: the penalty changes nothing
-    unpenalised = AdaptiveTest(bank=_bank_with_q3({}))
+    unpenalised = AdaptiveTest(bank=_bank_with_q3({}), first_items=())
     for item, value in plain.answers.items():
         unpenalised.answer(item, value)
     assert unpenalised.next_item() == target
@@ -258,11 +275,17 @@ def test_old_state_without_penalty_keeps_the_plain_rule() -> None:
         "style_weight": 4.0,
         "misfit_variance": {"anxiety": 0.075, "avoidance": 0.05},
     }
-    reference = AdaptiveTest(**old_settings, local_dependence_penalty=0.0)  # type: ignore[arg-type]
+    reference = AdaptiveTest(
+        **old_settings,  # type: ignore[arg-type]
+        local_dependence_penalty=0.0,
+        first_items=(),
+        stopping="threshold",
+    )
     _run(reference, 13, limit=5)
     state = {"version": 1, "settings": old_settings, "answers": reference.to_dict()["answers"]}
     restored = AdaptiveTest.from_dict(state)
     assert restored.local_dependence_penalty == 0.0
+    assert restored.first_items == () and restored.stopping == "threshold"
     assert restored.get_params() == reference.get_params()
     assert restored.next_item() == reference.next_item()
     again = AdaptiveTest.from_json(restored.to_json())
@@ -312,3 +335,79 @@ def test_the_floor_is_a_setting_and_is_checked() -> None:
         AdaptiveTest(min_per_dimension=19)
     with pytest.raises(ValueError):
         AdaptiveTest(min_per_dimension=5, max_items=9)
+
+
+# -- first items, learned stopping, remaining estimate, calibrated probabilities ---------------
+
+
+def test_first_items_come_first_in_order() -> None:
+    test = AdaptiveTest()
+    asked = _run(test, 21)
+    starter = list(test.first_items)
+    assert asked[: len(starter)] == starter
+    assert len(asked) >= len(starter)
+
+
+def test_learned_stopping_follows_the_fitted_rule() -> None:
+    """After the first items, the test stops exactly where the fitted regression says so."""
+    rules = adaptive_rules()
+    for seed in range(8):
+        test = AdaptiveTest()
+        rng = np.random.default_rng(seed)
+        while (item := test.next_item()) is not None:
+            test.answer(item, _respond(item, rng))
+            n = len(test.answers)
+            if n in rules.coefficients and n < test.max_items:
+                _, _, spread, p_high = test._state()
+                features = stopping_features(p_high, spread, test._counts())
+                assert test.is_done == bool(features @ rules.coefficients[n] <= 0)
+            elif n < len(test.first_items):
+                assert not test.is_done
+
+
+def test_remaining_range_contains_the_estimate_and_respects_limits() -> None:
+    test = AdaptiveTest()
+    rng = np.random.default_rng(4)
+    while (item := test.next_item()) is not None:
+        low, high = test.expected_remaining_range()
+        expected = test.expected_remaining()
+        answered = len(test.answers)
+        assert 1 <= low <= expected <= high <= test.max_items - answered
+        assert low >= len(test.first_items) - answered  # the first items are still to come
+        test.answer(item, _respond(item, rng))
+    assert test.expected_remaining_range() == (0, 0)
+
+
+def test_typical_length_is_the_measured_one() -> None:
+    length = adaptive_rules().figures["length"]
+    assert round(length["mean"]) == TYPICAL_LENGTH
+    assert (length["p10"], length["p90"]) == TYPICAL_LENGTH_RANGE
+    assert len(DEFAULT_FIRST_ITEMS) <= TYPICAL_LENGTH_RANGE[0] <= TYPICAL_LENGTH
+    assert TYPICAL_LENGTH <= TYPICAL_LENGTH_RANGE[1] <= 24
+
+
+def test_shown_probabilities_are_the_tempered_posterior() -> None:
+    """Each dimension's P(high) is tempered with the fitted temperature; the style stays."""
+    test = AdaptiveTest()
+    _run(test, 9)
+    shown = test.result().style_probabilities
+    raw = score(test.answers).style_probabilities
+    temperature = adaptive_rules().temperature
+    p_anx = raw["anxious"] + raw["disorganized"]
+    p_avo = raw["avoidant"] + raw["disorganized"]
+    tempered = [
+        1 / (1 + ((1 - p) / p) ** (1 / temperature[d]))
+        for p, d in ((p_anx, "anxiety"), (p_avo, "avoidance"))
+    ]
+    assert shown["disorganized"] == pytest.approx(tempered[0] * tempered[1], abs=1e-9)
+    assert shown["secure"] == pytest.approx((1 - tempered[0]) * (1 - tempered[1]), abs=1e-9)
+    assert max(shown, key=shown.__getitem__) == max(raw, key=raw.__getitem__)
+
+
+def test_rules_file_schema_is_checked() -> None:
+    with pytest.raises(ValueError, match="schema"):
+        AdaptiveRules.from_document({"schema": "something else"})
+    with pytest.raises(ValueError):
+        AdaptiveTest(stopping="never")
+    with pytest.raises(ValueError):
+        AdaptiveTest(first_items=(8, 8))

@@ -1,0 +1,112 @@
+"""Fitted rules and measured figures of the adaptive test, read from ``adaptive_rules.json``.
+
+The adaptive test's stopping rule, its remaining-length estimate and the temperature that
+calibrates the style probabilities it shows are fitted from simulated sessions on real answers
+(the training 80% of the calibration file only), and the figures the site quotes about it
+(typical length, classification consistency and accuracy, calibration error) are measured by
+the evaluation. Both are written by one command, so no number about the quick test is typed by
+hand::
+
+    python benchmarks/psychometrics_eval.py --fit        # training split: rules (k-fold CV)
+    python benchmarks/psychometrics_eval.py --held-out   # held-out split, once: the figures
+
+The file is small and loaded once per process (:func:`adaptive_rules`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from securebase.psychometrics.grm import FloatArray
+
+RULES_PATH = Path(__file__).with_name("adaptive_rules.json")
+SCHEMA = "securebase.psychometrics.adaptive-rules/1"
+#: Edges of the bins of the forecast style confidence used by the remaining-length table.
+CONFIDENCE_EDGES = (0.0, 0.6, 0.75, 0.9, 0.97, 1.0)
+
+
+def stopping_features(p_high: FloatArray, spread: FloatArray, counts: FloatArray) -> FloatArray:
+    """Features of the learned stopping rule, shape (..., 14), from arrays of shape (..., 2).
+
+    Per dimension: the forecast chance ``m`` that the full form puts the person on the other
+    side of the cut (``min(p, 1 - p)``), ``m^2``, ``sqrt(m)``, the squared forecast spread, the
+    share of the dimension's 18 items answered and ``m`` times that share; then ``m_anx *
+    m_avo``; and a constant. The rule is linear in these (Longstaff-Schwartz regression).
+    """
+    m = np.minimum(p_high, 1.0 - p_high)
+    share = counts / 18.0
+    columns = [np.ones(m.shape[:-1])]
+    for d in range(2):
+        columns += [
+            m[..., d],
+            m[..., d] ** 2,
+            np.sqrt(m[..., d]),
+            spread[..., d] ** 2,
+            share[..., d],
+            m[..., d] * share[..., d],
+        ]
+    columns.append(m[..., 0] * m[..., 1])
+    result: FloatArray = np.stack(columns, axis=-1)
+    return result
+
+
+def confidence_bin(confidence: float) -> int:
+    """Index of the :data:`CONFIDENCE_EDGES` bin holding a forecast style confidence."""
+    index = int(np.searchsorted(CONFIDENCE_EDGES, confidence, side="right")) - 1
+    return min(max(index, 0), len(CONFIDENCE_EDGES) - 2)
+
+
+@dataclass(frozen=True)
+class AdaptiveRules:
+    """Contents of ``adaptive_rules.json`` (see the module docstring).
+
+    ``coefficients[n]`` is the stopping rule after ``n`` answers: stop when
+    ``stopping_features(...) @ coefficients[n] <= 0`` (the expected loss of going on is not
+    lower than that of stopping). ``remaining[n][bin]`` is (mean, p10, p90) of the questions
+    still to come for sessions with ``n`` answers whose forecast style confidence falls in the
+    bin. ``temperature`` per dimension divides the logit of P(high) before the style
+    probabilities are shown. ``figures`` holds the measured figures (length, consistency and
+    accuracy, calibration error), empty until the held-out run has written them.
+    """
+
+    settings: Mapping[str, Any]
+    coefficients: Mapping[int, FloatArray]
+    remaining: Mapping[int, tuple[tuple[float, float, float], ...]]
+    temperature: Mapping[str, float]
+    figures: Mapping[str, Any]
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> AdaptiveRules:
+        """Build from the parsed JSON; a wrong schema raises ``ValueError``."""
+        if document.get("schema") != SCHEMA:
+            raise ValueError(f"adaptive rules: expected schema {SCHEMA!r}")
+        stopping = document["stopping"]
+        coefficients = {
+            int(n): np.array(values, dtype=np.float64)
+            for n, values in stopping["coefficients"].items()
+        }
+        remaining = {
+            int(n): tuple((float(a), float(b), float(c)) for a, b, c in rows)
+            for n, rows in document["remaining"]["table"].items()
+        }
+        return cls(
+            settings=dict(document["settings"]),
+            coefficients=coefficients,
+            remaining=remaining,
+            temperature={k: float(v) for k, v in document["temperature"]["values"].items()},
+            figures=dict(document.get("figures", {})),
+        )
+
+
+@lru_cache(maxsize=1)
+def adaptive_rules() -> AdaptiveRules:
+    """The rules shipped with the package, loaded once per process."""
+    with open(RULES_PATH, encoding="utf-8") as handle:
+        return AdaptiveRules.from_document(json.load(handle))
