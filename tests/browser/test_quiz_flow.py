@@ -169,9 +169,14 @@ def test_a_refused_answer_shows_a_message_and_keeps_the_choice(
             route.continue_()
 
     page.route(re.compile(r"/quiz/s/.*/q/\d+/$"), refuse)
-    page.get_by_role("button", name="Agree", exact=True).click()
+    agree = page.get_by_role("button", name="Agree", exact=True)
+    before = agree.bounding_box()
+    agree.click()
     message = page.locator("#quiz-status")
     expect(message).to_be_visible()
+    expect(message).to_be_in_viewport()
+    # The message must not push the buttons away from the finger that taps again.
+    assert agree.bounding_box()["y"] == before["y"]
     expect(message).to_contain_text(words)
     expect(message).to_contain_text("Your earlier answers are kept")
     expect(pressed(page)).to_have_count(1)

@@ -114,6 +114,7 @@ def test_question_page_is_private_and_not_indexed(client: Client) -> None:
     assert "Save your place" in html and f"/quiz/s/{token}/" in html
     assert "keep it to yourself" in html and "data-copy" in html
     assert 'style="' not in html and "<style" not in html and "onclick" not in html
+    assert "{#" not in html and "{%" not in html  # no template syntax leaks as text
 
 
 def test_an_invalid_value_reshows_the_question_with_a_message(client: Client) -> None:

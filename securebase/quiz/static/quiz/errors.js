@@ -6,7 +6,9 @@
  * htmx does not swap 4xx/5xx responses and a network error has no response at all, so
  * without this file a refused click (403 after the security cookie expired, 429 rate
  * limit, 5xx) would silently do nothing. The message goes into the page's #quiz-status
- * live region, so screen readers announce it too.
+ * live region, so screen readers announce it too. It sits below the answers and sticks to
+ * the bottom of the screen (quiz.css) instead of scrolling: nothing moves under the finger
+ * that taps the answer again.
  *
  * Also here: the private link's copy button, and a reload when the browser shows the
  * page from its back-forward cache (the answers on it may have changed since).
@@ -45,7 +47,6 @@
       }
       chosen.focus({ preventScroll: true });
     }
-    box.scrollIntoView({ block: "nearest" });
   }
 
   document.addEventListener("click", function (event) {
