@@ -5,7 +5,7 @@ here, with no chart library: libraries emit inline ``style`` attributes, which t
 Content-Security-Policy blocks, and cost tens of milliseconds per render. Only SVG
 presentation attributes are used, so the same markup renders in browsers and in WeasyPrint.
 
-x is avoidance theta and y is anxiety theta (up = more anxious), both on -3..3. The quadrants
+x is avoidance theta and y is anxiety theta (up = more anxious), both on -3.5..3.5. The quadrants
 split at the item bank's cuts. Behind them, smooth contour bands show where the research
 sample sits: the histogram of full-form scores is smoothed with a Gaussian kernel and the
 bands are the smallest areas holding half, 80% and 95% of the people (highest-density
@@ -26,7 +26,9 @@ from numpy.typing import NDArray
 from securebase.psychometrics import ItemBank, Result, item_bank
 from securebase.psychometrics.regions import joint_region
 
-THETA_MIN, THETA_MAX = -3.0, 3.0
+# Wide enough that answering every question at the extreme (theta about 3.3 on the full
+# form) still shows the marker where it belongs instead of pinned to the edge.
+THETA_MIN, THETA_MAX = -3.5, 3.5
 # The quadrant names sit outside the plot (above and below it), so no marker, region or
 # population band can ever cover them.
 PLOT_LEFT, PLOT_TOP, PLOT_SIZE = 40.0, 22.0, 300.0

@@ -385,7 +385,7 @@ def certainty_phrase(chances: list[StyleChance]) -> str:
     """How sure the quiz is, in a few words for the first screen."""
     top, second = chances[0], chances[1]
     if top.probability >= SURE_PROBABILITY:
-        return f"Quite sure: {top.label} likely, given your answers."
+        return f"The quiz is quite sure: {top.label} likely, given your answers."
     if top.probability >= HEADLINE_PROBABILITY:
         return (
             f"Likely, not certain: {top.label} {top.name.lower()}, "

@@ -36,11 +36,14 @@ def render_svg(result: Result) -> ET.Element:
 
 
 def test_theta_maps_onto_the_plot_with_anxiety_up():
-    assert chart.x_of(-3) == chart.PLOT_LEFT
-    assert chart.x_of(3) == chart.PLOT_LEFT + chart.PLOT_SIZE
-    assert chart.y_of(3) == chart.PLOT_TOP
-    assert chart.y_of(-3) == chart.PLOT_TOP + chart.PLOT_SIZE
-    assert chart.x_of(9) == chart.x_of(3) and chart.y_of(-9) == chart.y_of(-3)
+    low, high = chart.THETA_MIN, chart.THETA_MAX
+    assert chart.x_of(low) == chart.PLOT_LEFT
+    assert chart.x_of(high) == chart.PLOT_LEFT + chart.PLOT_SIZE
+    assert chart.y_of(high) == chart.PLOT_TOP
+    assert chart.y_of(low) == chart.PLOT_TOP + chart.PLOT_SIZE
+    assert chart.x_of(9) == chart.x_of(high) and chart.y_of(-9) == chart.y_of(low)
+    # The most extreme full-form answers (theta about 3.3) are drawn where they are.
+    assert chart.x_of(3.3) < chart.PLOT_LEFT + chart.PLOT_SIZE
 
 
 def test_four_quadrants_split_at_the_cuts_and_named_outside_the_plot():
@@ -67,9 +70,10 @@ def test_region_is_the_joint_95_percent_rectangle_around_the_marker():
     svg = render_svg(result)
 
     marker = svg.find(f".//{SVG}circle[@class='you']")
-    # avoidance -2 is 1 unit from the left edge, anxiety 1 is 2 units below the top edge.
-    assert float(marker.get("cx")) == pytest.approx(chart.PLOT_LEFT + 1 * chart.SCALE)
-    assert float(marker.get("cy")) == pytest.approx(chart.PLOT_TOP + 2 * chart.SCALE)
+    expected_x = chart.PLOT_LEFT + (-2.0 - chart.THETA_MIN) * chart.SCALE
+    expected_y = chart.PLOT_TOP + (chart.THETA_MAX - 1.0) * chart.SCALE
+    assert float(marker.get("cx")) == pytest.approx(expected_x, abs=0.06)
+    assert float(marker.get("cy")) == pytest.approx(expected_y, abs=0.06)
     region = svg.find(f".//{SVG}rect[@class='region']")
     assert float(region.get("data-level")) == 0.95
     # Joint 95%: each side is a central sqrt(.95) interval (z about 2.24, not 1.96).
@@ -86,7 +90,7 @@ def test_region_is_the_joint_95_percent_rectangle_around_the_marker():
 
 
 def test_marker_at_the_edge_stays_whole_and_its_label_points_inward():
-    svg = render_svg(make_result(anxiety=3.4, avoidance=3.4, style="disorganized"))
+    svg = render_svg(make_result(anxiety=3.6, avoidance=3.6, style="disorganized"))
     marker = svg.find(f".//{SVG}circle[@class='you']")
     assert marker.get("clip-path") is None
     you = svg.find(f".//{SVG}text[@class='you-label']")
@@ -135,7 +139,7 @@ def test_legend_states_the_counted_shares():
 
 
 def gaussian_grid(step: float = 0.1):
-    xs = np.arange(-3.0, 3.0 + step / 2, step)
+    xs = np.arange(-3.5, 3.5 + step / 2, step)
     values = np.exp(-0.5 * (xs[None, :] ** 2 + xs[:, None] ** 2))
     return xs, values
 
