@@ -210,9 +210,9 @@ class NormSet:
         percents = document["percents"]
         tables: dict[str, NormTable] = {}
         for key, group in document["groups"].items():
+            facts = {"key": key, "label": group["label"], "n": group["n"]}
             sample = NormSample.from_dict(
-                {**group["sample"], "key": key, "label": group["label"], "n": group["n"]}
-                | {"source": document["source"]}
+                {**group["sample"], **facts, "source": document["source"]}
             )
             tables[key] = NormTable.from_quantiles(sample, percents, group["quantiles"])
         return cls(tables)
