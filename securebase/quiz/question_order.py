@@ -15,11 +15,13 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from securebase.psychometrics import AdaptiveTest, Result, score
+from securebase.psychometrics.adaptive import TYPICAL_LENGTH
 
 FULL_FORM_LENGTH = 36
-# What the quick test usually needs; only shown before the first answer, when the
-# adaptive estimate has nothing to go on yet.
-ADAPTIVE_TYPICAL_LENGTH = 12  # mean 11.9 on held-out respondents (docs/psychometrics.md)
+# What the quick test usually needs (the mean length measured on held-out respondents,
+# read from the psychometrics package); shown before the first answer, when the adaptive
+# estimate has nothing to go on yet.
+ADAPTIVE_TYPICAL_LENGTH = TYPICAL_LENGTH
 
 
 class QuestionOrder(Protocol):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from securebase.psychometrics import AdaptiveTest, Item, Result, item_bank
+from securebase.psychometrics.adaptive import TYPICAL_LENGTH_RANGE
 from securebase.psychometrics.norms import ADULT_AGE_BANDS, GENDERS, NormSample
 from securebase.quiz.models import Answer, QuizForm, QuizSession
 from securebase.quiz.question_order import (
@@ -94,17 +95,16 @@ class QuizLengths:
     """How long each form is, for the pages that promise it (never typed into a template)."""
 
     quick_typical: int
-    quick_min: int
+    quick_usual: tuple[int, int]
     quick_max: int
     full: int
 
 
 def quiz_lengths() -> QuizLengths:
-    settings = AdaptiveTest()
     return QuizLengths(
         quick_typical=ADAPTIVE_TYPICAL_LENGTH,
-        quick_min=settings.min_items,
-        quick_max=settings.max_items,
+        quick_usual=TYPICAL_LENGTH_RANGE,
+        quick_max=AdaptiveTest().max_items,
         full=FULL_FORM_LENGTH,
     )
 

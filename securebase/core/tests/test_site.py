@@ -106,7 +106,9 @@ def test_numbers_on_home_and_about_come_from_the_code(client: Client) -> None:
     norms = services.default_norm_sample()
     home = client.get("/").content.decode()
     assert f"about {lengths.quick_typical} questions" in home
-    assert f"up to {lengths.quick_max}" in home and f"all {lengths.full}" in home
+    low, high = lengths.quick_usual
+    assert f"between {low} and {high}, and never more than {lengths.quick_max}" in home
+    assert f"all {lengths.full}" in home
     assert f"{norms.n:,} adults" in home
     about = client.get("/about/").content.decode()
     assert 'id="method"' in about and 'href="/method/"' in about
