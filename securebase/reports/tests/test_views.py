@@ -5,11 +5,13 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from securebase.quiz import services as quiz
 from securebase.quiz.models import Answer
 from securebase.reports.models import ReportEmail
 from securebase.reports.pdf import render_pdf
+from securebase.reports.services import build_report_context
 from securebase.reports.tasks import send_report_email
 from securebase.reports.tests.factories import finished_session, unfinished_session
 from securebase.reports.tests.pdf_tools import pdf_info, pdf_metadata
@@ -314,3 +316,20 @@ def test_share_image_is_a_png_per_style(client):
     assert client.get("/share/secure.png").content != response.content
     for url in ("/share/disorganized/", "/share/nobody.png", "/share/secure/extra/"):
         assert client.get(url).status_code == 404
+
+
+def test_research_files_findings_by_how_attachment_was_measured(client, session):
+    html = client.get(f"/results/{session.token}/").content.decode()
+    research = html[html.index('id="research-title"') : html.index('id="help-title"')]
+    assert '<details class="research-details">' in research  # closed until asked for
+    tiers = {tier.heading: tier for tier in build_report_context(session).claim_tiers}
+    related = tiers["Related research"]
+    assert "About people with your style" not in tiers or all(
+        claim.is_about_style for claim in tiers["About people with your style"].claims
+    )
+    for claim in related.claims:
+        shown = f"Studied: {escape(claim.who_phrase)}. {escape(claim.measure_phrase)}."
+        assert shown in research
+    # Findings about the reader's style come first, related research after.
+    if "About people with your style" in tiers:
+        assert research.index("About people with your style") < research.index("Related research")
