@@ -48,6 +48,7 @@ from securebase.psychometrics.adaptive_rules import (
     CONFIDENCE_EDGES,
     RULES_PATH,
     SCHEMA,
+    shown_high_probability,
     stopping_features,
 )
 from securebase.psychometrics.bank import BANK_PATH, ItemBank
@@ -339,13 +340,21 @@ def remaining_table(data: Trace, stop: IntArray) -> dict[str, list[list[float]]]
 # -- calibrated certainty ------------------------------------------------------------------------
 
 
-def tempered_top(p_high: FloatArray, temperature: Sequence[float]) -> tuple[FloatArray, IntArray]:
-    """Probability of the most probable style and its index, after tempering each P(high)."""
-    p = expit(logit(np.clip(p_high, 1e-12, 1 - 1e-12)) / np.asarray(temperature))
+def top_style(p_high: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Posterior probability of the most probable style and its index in STYLES."""
     probabilities = np.array(
-        [[style_probabilities(a, b)[s] for s in STYLES] for a, b in p], dtype=np.float64
+        [[style_probabilities(a, b)[s] for s in STYLES] for a, b in p_high], dtype=np.float64
     )
     return probabilities.max(axis=1), probabilities.argmax(axis=1)
+
+
+def reported_probability(
+    p_high: FloatArray, side: NDArray[np.bool_], temperature: FloatArray
+) -> FloatArray:
+    """Shown probability of the reported style: the product of the per-dimension shown sides."""
+    shown = shown_high_probability(p_high, side, temperature)
+    result: FloatArray = np.prod(np.where(side, shown, 1.0 - shown), axis=-1)
+    return result
 
 
 def fit_temperature(p_high: FloatArray, high: NDArray[np.bool_]) -> float:
@@ -375,7 +384,7 @@ def reliability(shown: FloatArray, correct: NDArray[np.bool_]) -> dict[str, Any]
 def draw_reliability(curves: Mapping[str, Mapping[str, Any]], path: Path) -> None:
     """Self-drawn SVG reliability diagram: shown probability (x) vs observed agreement (y)."""
     size, left, top = 360, 56, 16
-    colours = ("#00606f", "#b34d0b", "#7b3f98", "#1e7a56")
+    colours = ("#2f5fa7", "#b34d0b", "#00606f", "#7b3f98", "#1e7a56")
 
     def x(v: float) -> float:
         return left + (v - 0.25) / 0.75 * size
@@ -441,10 +450,11 @@ def simulate_cat(bank: ItemBank, responses: IntArray) -> dict[str, Any]:
     out: dict[str, Any] = {
         "eap": np.empty((n, 2)),
         "p_high": np.empty((n, 2)),
+        "p_forecast": np.empty((n, 2)),
         "counts": np.empty((n, 2)),
         "styles": [],
         "lengths": [],
-        "tempered_top": np.empty(n),
+        "shown_top": np.empty(n),
         "remaining_errors": [],
     }
     for row, person in enumerate(responses):
@@ -458,9 +468,10 @@ def simulate_cat(bank: ItemBank, responses: IntArray) -> dict[str, Any]:
         result = test.result()
         eap, _, p_high = scorer.summaries(scorer.posteriors(test.answers))
         out["eap"][row], out["p_high"][row], out["counts"][row] = eap, p_high, test._counts()
+        out["p_forecast"][row] = test._state()[3]
         out["styles"].append(result.style)
         out["lengths"].append(length)
-        out["tempered_top"][row] = max(result.style_probabilities.values())
+        out["shown_top"][row] = max(result.style_probabilities.values())
     return out
 
 
@@ -554,7 +565,8 @@ def command_fit(args: argparse.Namespace) -> None:
     lam, stop = cross_validate_stopping(data, first, ecrs_r)
     coefficients = fit_stopping(data, lam, first)
     rows = np.arange(len(stop))
-    p_high, full = data["p_post"][rows, stop - 1], data["full"]
+    p_forecast, full = data["p_fore"][rows, stop - 1], data["full"]
+    side = data["p_post"][rows, stop - 1] > 0.5
     cuts = np.array([bank.cuts[d] for d in DIMENSIONS])
     folds = rows % FOLDS
     temperatures = np.zeros((FOLDS, 2))
@@ -562,18 +574,20 @@ def command_fit(args: argparse.Namespace) -> None:
     for fold in range(FOLDS):
         train, test = folds != fold, folds == fold
         temperatures[fold] = [
-            fit_temperature(p_high[train, d], full[train, d] > cuts[d]) for d in range(2)
+            fit_temperature(p_forecast[train, d], full[train, d] > cuts[d]) for d in range(2)
         ]
-        shown_cv[test], _ = tempered_top(p_high[test], temperatures[fold])
-    raw_top, _ = tempered_top(p_high, (1.0, 1.0))
+        shown_cv[test] = reported_probability(p_forecast[test], side[test], temperatures[fold])
     agree = data["agree"][rows, stop - 1].min(axis=1) > 0
+    posterior = reported_probability(data["p_post"][rows, stop - 1], side, np.ones(2))
+    forecast = reported_probability(p_forecast, side, np.ones(2))
     print(f"\ntemperature per fold (anxiety, avoidance): {np.round(temperatures, 3).tolist()}")
     print(
-        f"out-of-fold ECE of the top style's probability vs the full form: raw "
-        f"{reliability(raw_top, agree)['ece']:.4f}, tempered "
-        f"{reliability(shown_cv, agree)['ece']:.4f}"
+        "out-of-fold ECE of the reported style's probability vs the full form: posterior "
+        f"{reliability(posterior, agree)['ece']:.4f}, forecast "
+        f"{reliability(forecast, agree)['ece']:.4f}, "
+        f"tempered forecast {reliability(shown_cv, agree)['ece']:.4f}"
     )
-    temperature = [fit_temperature(p_high[:, d], full[:, d] > cuts[d]) for d in range(2)]
+    temperature = [fit_temperature(p_forecast[:, d], full[:, d] > cuts[d]) for d in range(2)]
     rules = read_rules()
     rules.update(
         {
@@ -593,8 +607,8 @@ def command_fit(args: argparse.Namespace) -> None:
             },
             "remaining": {"table": remaining_table(data, stop)},
             "temperature": {
-                "method": "per dimension, maximum likelihood of the full form's side at the "
-                "stopping point (training respondents)",
+                "method": "per dimension, the forecast P(full-form EAP > cut) at the stopping "
+                "point tempered by maximum likelihood of the full form's side (training)",
                 "values": {d: round(t, 4) for d, t in zip(DIMENSIONS, temperature, strict=True)},
             },
         }
@@ -658,9 +672,10 @@ def command_held_out(args: argparse.Namespace) -> None:
 
     # calibrated certainty: the quick test against the full form
     agree = np.array([a == b for a, b in zip(cat["styles"], full_styles, strict=True)])
-    raw_top, _ = tempered_top(cat["p_high"], (1.0, 1.0))
-    quick_raw = reliability(raw_top, agree)
-    quick_shown = reliability(cat["tempered_top"], agree)
+    side = cat["p_high"] > 0.5
+    quick_posterior = reliability(reported_probability(cat["p_high"], side, np.ones(2)), agree)
+    quick_forecast = reliability(reported_probability(cat["p_forecast"], side, np.ones(2)), agree)
+    quick_shown = reliability(cat["shown_top"], agree)
     # the full form against a simulated parallel form (thetas drawn from each posterior)
     rng = np.random.default_rng(SEED)
     post = np.stack([scorer.posteriors(dict(enumerate(p, start=1))) for p in held_out])
@@ -674,14 +689,15 @@ def command_held_out(args: argparse.Namespace) -> None:
     parallel = classification.simulate_answers(draws, bank, rng)
     _, parallel_p = scorer.batch(parallel)[::2]
     full_p = scorer.batch(held_out)[2]
-    full_top, full_index = tempered_top(full_p, (1.0, 1.0))
+    full_top, full_index = top_style(full_p)
     parallel_styles = np.array(scorer.styles(parallel_p))
     full_parallel = reliability(full_top, np.array(STYLES)[full_index] == parallel_styles)
-    ecrs_top, _ = tempered_top(ecrs_p, (1.0, 1.0))
+    ecrs_top, _ = top_style(ecrs_p)
     ecrs_curve = reliability(ecrs_top, np.array(ecrs_styles) == np.array(full_styles))
     curves = {
-        "quick test, raw posterior": quick_raw,
-        "quick test, as shown (tempered)": quick_shown,
+        "quick test, posterior": quick_posterior,
+        "quick test, forecast": quick_forecast,
+        "quick test, as shown": quick_shown,
         "ECR-S posterior vs full form": ecrs_curve,
         "full form vs parallel form": full_parallel,
     }

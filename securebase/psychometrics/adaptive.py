@@ -1,42 +1,43 @@
 """Computerised adaptive version of the ECR (two unidimensional GRMs, one per dimension).
 
-What the adaptive test promises is "the answer the full 36-item questionnaire would have given",
-so everything is phrased as a forecast of the full-form EAP from the answers so far. Because the
-EAP is a martingale, the forecast is centred on the current EAP; its spread is
+What the quick test promises is "the style the full 36-item questionnaire would have given",
+with scores at least as close to the full form's as the 12-item ECR-S, and never fewer than
+``min_per_dimension`` (4) answers on a dimension. A session has three phases:
 
-    spread_d^2 = Var(theta_d | answers) - E[Var(theta_d | all 36 answers) | answers]
-                 + misfit_d * (share of dimension d's information still unanswered)
+1. **First items** (``first_items``): a fixed start, the items whose EAP best predicts the
+   full-form EAP (five anxiety, four avoidance), which also meets the per-dimension floor.
+   While a dimension is below the floor, only its items compete.
+2. **Selection**, Bayesian and greedy. Everything is a forecast of the full-form EAP from the
+   answers so far. The EAP is a martingale, so the forecast is centred on the current EAP; its
+   spread is::
 
-(law of total variance, plus an empirical term for what the GRM misses on real answers, see
-:meth:`AdaptiveTest._spread`), and the forecast probability that dimension ``d`` ends above its
-style cut is ``p_d = Phi((EAP_d - cut_d) / spread_d)``.
+       spread_d^2 = Var(theta_d | answers) - E[Var(theta_d | all 36 answers) | answers]
+                    + misfit_d * (share of dimension d's information still unanswered)
 
-Item selection is Bayesian and greedy: for every unasked item we compute the preposterior -- the
-forecast after each of its five possible answers, weighted by how likely each answer is now --
-and pick the item with the largest expected drop in a loss that mirrors the stopping rule::
+   (law of total variance, plus an empirical term for what the GRM misses on real answers, see
+   :meth:`AdaptiveTest._spread`), and the forecast probability that dimension ``d`` ends above
+   its style cut is ``p_d = Phi((EAP_d - cut_d) / spread_d)``. For every unasked item we
+   compute the preposterior -- the forecast after each of its five answers, weighted by how
+   likely each is now -- and pick the largest expected drop in::
 
-    loss_d = max(spread_d^2 - se_target^2, 0) / se_target^2 + style_weight * min(p_d, 1 - p_d)
+       loss_d = max(spread_d^2 - se_target^2, 0) / se_target^2 + style_weight * min(p_d, 1 - p_d)
 
-The first term buys precision until the target is met, the second buys certainty about the side
-of the cut (the style) for people near it. Both dimensions compete in one objective, so the
-dimension whose uncertainty matters most gets the next item.
+   A positive drop is multiplied by ``max(1 - local_dependence_penalty * q, 0)``, ``q`` being
+   the largest positive centred residual correlation (Q3*, :attr:`ItemBank.local_dependence`)
+   of the candidate with an answered item: locally dependent items tell less about the rest of
+   the scale than the GRM assumes. Selection is a deterministic function of the set of answers
+   (ties go to the lower item number), which makes ``undo`` and JSON round trips reproducible.
+3. **Stopping**, learned (``stopping="learned"``): optimal stopping for the loss
+   ``answers + lambda * [style differs from the full form]``, fitted by Longstaff-Schwartz
+   regression on simulated sessions of training respondents; the coefficients per number of
+   answers are in ``adaptive_rules.json`` (:mod:`securebase.psychometrics.adaptive_rules`).
+   ``stopping="threshold"`` is the older rule (both spreads at most ``se_target`` and the
+   forecast style confidence at least ``style_confidence``). Always stop at ``max_items``.
 
-Local dependence: the most discriminating items are also residually correlated with each other,
-so answering one tells less about the rest of the scale than the GRM assumes. A positive expected
-loss reduction is therefore multiplied by ``max(1 - local_dependence_penalty * q, 0)``, where
-``q`` is the largest positive centred residual correlation (Q3*, stored in the bank by the
-calibration, :attr:`ItemBank.local_dependence`) of the candidate with any answered item. With a
-penalty of 0, or a bank without Q3*, this is the plain preposterior rule.
-
-Selection is a deterministic function of the set of answers (ties go to the lower item
-number), which is what makes ``undo`` and JSON round trips reproducible.
-
-The test stops when ``max_items`` have been asked, or when at least ``min_items`` have been
-asked, both spreads are at most ``se_target`` and the forecast style (the product of the two
-``max(p_d, 1 - p_d)``) is at least ``style_confidence`` likely to be the full-form style. The
-defaults come from the grid search in docs/psychometrics.md ("Local-dependence-aware item
-selection"). The reported result is the ordinary
-:func:`~securebase.psychometrics.score` of the answers given.
+The reported result is :func:`~securebase.psychometrics.score` of the answers given; its
+style probabilities are the tempered forecast that the full form gives each style (calibrated).
+Every setting and fitted number comes from ``benchmarks/psychometrics_eval.py --fit`` (training
+split, 5-fold cross-validation); docs/psychometrics.md ("The adaptive test") explains them.
 """
 
 from __future__ import annotations
@@ -47,18 +48,19 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, logit, ndtr
+from scipy.special import ndtr
 
 from securebase.psychometrics.adaptive_rules import (
     adaptive_rules,
     confidence_bin,
+    shown_high_probability,
     stopping_features,
 )
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, validate_answer
-from securebase.psychometrics.styles import most_likely_style, style_probabilities
+from securebase.psychometrics.styles import STYLES, style_probabilities
 
 STATE_VERSION = 1
 #: Asked first, in this order: the items whose EAP best predicts the full-form EAP of their
@@ -85,18 +87,21 @@ class AdaptiveTest:
     with):
 
     - ``max_items`` / ``min_items``: hard bounds on the number of questions.
-    - ``se_target``: largest acceptable spread of the forecast full-form theta (an SE on the
-      theta scale, measured against the full questionnaire rather than the true theta).
-    - ``style_confidence``: smallest acceptable forecast probability that the full questionnaire
-      would give the same style.
+    - ``min_per_dimension``: fewest answers on each dimension before the test may stop.
+    - ``first_items``: items asked first, in this order.
+    - ``stopping``: "learned" (fitted optimal stopping) or "threshold" (the older rule).
+    - ``se_target``: spread of the forecast full-form theta beyond which precision is still
+      bought (selection; and a stopping condition of the threshold rule).
+    - ``style_confidence``: the threshold rule's smallest forecast probability that the full
+      questionnaire would give the same style.
     - ``style_weight``: weight of style certainty against precision when choosing items.
     - ``misfit_variance``: empirical extra forecast variance, one float or one per dimension.
     - ``local_dependence_penalty``: lambda of the local-dependence penalty in item selection
       (see the module docstring); 0 gives the plain preposterior rule.
 
-    The defaults (lambda 1.5, misfit .03 / .025, ``se_target`` .48, ``style_confidence`` .93)
-    come from docs/psychometrics.md ("Local-dependence-aware item selection"). States saved
-    before ``local_dependence_penalty`` existed load with a penalty of 0 (see :meth:`from_dict`).
+    The defaults are the settings ``adaptive_rules.json`` was fitted for (docs/psychometrics.md,
+    "The adaptive test"). States saved before a setting existed keep the rule they started
+    with (see :meth:`from_dict`); the per-dimension floor applies to all.
 
     ``bank`` is for evaluation with refitted parameters only; it is not part of the saved state.
     """
@@ -202,10 +207,10 @@ class AdaptiveTest:
     def from_dict(cls, state: Mapping[str, Any], *, bank: ItemBank | None = None) -> AdaptiveTest:
         """Rebuild a test saved with :meth:`to_dict`; invalid states raise ``ValueError``.
 
-        A state without ``local_dependence_penalty`` in its settings was saved before the
-        setting existed; it gets :data:`LEGACY_LOCAL_DEPENDENCE_PENALTY` (0, the plain selection
-        rule) rather than the current default, so an in-progress session keeps the rules it
-        started with (its other settings are saved explicitly).
+        A state saved before a setting existed gets the rule it started with, not the current
+        default: no ``local_dependence_penalty`` -> :data:`LEGACY_LOCAL_DEPENDENCE_PENALTY` (0,
+        the plain selection rule), no ``first_items`` -> none, no ``stopping`` -> "threshold".
+        ``min_per_dimension`` is a promise to every person, so old states get the default floor.
         """
         if state.get("version") != STATE_VERSION:
             raise ValueError(f"unsupported adaptive test state version {state.get('version')!r}")
@@ -257,23 +262,22 @@ class AdaptiveTest:
         """Score of the answers so far, with calibrated style probabilities.
 
         Theta, SE, percentiles and the style are those of :func:`securebase.psychometrics.score`.
-        The style probabilities are what the quick test can honestly promise about the full
-        questionnaire: each dimension's P(high) is tempered, ``expit(logit(p) / T)``, with the
-        temperature fitted so that they match how often the full form agrees (training
-        respondents; docs/psychometrics.md, "Calibrated certainty"). The sides of the cuts, and
-        so the style, do not change.
+        The style probabilities are what the quick test can honestly say: how likely the full
+        questionnaire is to give each style. Per dimension, the forecast probability that the
+        full form lands on the reported side of the cut is tempered with the temperature fitted
+        on training respondents (:func:`~securebase.psychometrics.adaptive_rules.
+        shown_high_probability`; docs/psychometrics.md, "Calibrated certainty"). The style is
+        unchanged and stays the most probable one.
         """
         norms = self._bank.norms.select(gender, age, age_band)
         result = self._scorer.result(dict(self._answers), norms)
-        _, _, p_high = self._scorer.summaries(self._scorer.posteriors(self._answers))
-        tempered = [
-            float(expit(logit(np.clip(p, 1e-12, 1 - 1e-12)) / self._rules.temperature[d]))
-            for p, d in zip(p_high, DIMENSIONS, strict=True)
-        ]
-        probabilities = style_probabilities(tempered[0], tempered[1])
-        return replace(
-            result, style=most_likely_style(probabilities), style_probabilities=probabilities
-        )
+        _, _, _, p_forecast = self._state()
+        index = STYLES.index(result.style)
+        high = np.array([index % 2 == 1, index >= 2])
+        temperature = np.array([self._rules.temperature[d] for d in DIMENSIONS])
+        anxiety, avoidance = shown_high_probability(p_forecast, high, temperature)
+        probabilities = style_probabilities(float(anxiety), float(avoidance))
+        return replace(result, style_probabilities=probabilities)
 
     # -- selection and stopping --------------------------------------------------------------
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit, logit
 
 from securebase.psychometrics.grm import FloatArray
 
@@ -57,6 +59,22 @@ def stopping_features(p_high: FloatArray, spread: FloatArray, counts: FloatArray
     return result
 
 
+def shown_high_probability(
+    p_forecast: FloatArray, high: NDArray[np.bool_], temperature: FloatArray
+) -> FloatArray:
+    """Calibrated P(high) per dimension, as shown: about the full form, on the reported side.
+
+    ``p_forecast`` is the forecast probability that the full form puts the person above the
+    cut, ``high`` the reported side. The forecast probability of the reported side is tempered,
+    ``expit(logit(q) / T)``, and kept at least 1/2 (when the forecast leans the other way, the
+    two sides are as likely as each other), so the most probable style stays the reported one.
+    """
+    q = np.clip(np.where(high, p_forecast, 1.0 - p_forecast), 1e-12, 1.0 - 1e-12)
+    shown = np.maximum(expit(logit(q) / temperature), 0.5)
+    result: FloatArray = np.where(high, shown, 1.0 - shown)
+    return result
+
+
 def confidence_bin(confidence: float) -> int:
     """Index of the :data:`CONFIDENCE_EDGES` bin holding a forecast style confidence."""
     index = int(np.searchsorted(CONFIDENCE_EDGES, confidence, side="right")) - 1
@@ -71,9 +89,9 @@ class AdaptiveRules:
     ``stopping_features(...) @ coefficients[n] <= 0`` (the expected loss of going on is not
     lower than that of stopping). ``remaining[n][bin]`` is (mean, p10, p90) of the questions
     still to come for sessions with ``n`` answers whose forecast style confidence falls in the
-    bin. ``temperature`` per dimension divides the logit of P(high) before the style
-    probabilities are shown. ``figures`` holds the measured figures (length, consistency and
-    accuracy, calibration error), empty until the held-out run has written them.
+    bin. ``temperature`` per dimension divides the logit of the forecast probability of the
+    reported side before it is shown (:func:`shown_high_probability`). ``figures`` holds the
+    measured figures (length, consistency and accuracy, calibration error).
     """
 
     settings: Mapping[str, Any]

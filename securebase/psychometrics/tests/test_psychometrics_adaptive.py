@@ -386,22 +386,27 @@ def test_typical_length_is_the_measured_one() -> None:
     assert TYPICAL_LENGTH <= TYPICAL_LENGTH_RANGE[1] <= 24
 
 
-def test_shown_probabilities_are_the_tempered_posterior() -> None:
-    """Each dimension's P(high) is tempered with the fitted temperature; the style stays."""
-    test = AdaptiveTest()
-    _run(test, 9)
-    shown = test.result().style_probabilities
-    raw = score(test.answers).style_probabilities
+def test_shown_probabilities_are_the_tempered_forecast() -> None:
+    """Per dimension: the forecast P(full form on the reported side), tempered, at least 1/2."""
     temperature = adaptive_rules().temperature
-    p_anx = raw["anxious"] + raw["disorganized"]
-    p_avo = raw["avoidant"] + raw["disorganized"]
-    tempered = [
-        1 / (1 + ((1 - p) / p) ** (1 / temperature[d]))
-        for p, d in ((p_anx, "anxiety"), (p_avo, "avoidance"))
-    ]
-    assert shown["disorganized"] == pytest.approx(tempered[0] * tempered[1], abs=1e-9)
-    assert shown["secure"] == pytest.approx((1 - tempered[0]) * (1 - tempered[1]), abs=1e-9)
-    assert max(shown, key=shown.__getitem__) == max(raw, key=raw.__getitem__)
+    for seed in range(6):
+        test = AdaptiveTest()
+        _run(test, seed)
+        result = test.result()
+        shown = result.style_probabilities
+        _, _, _, p_forecast = test._state()
+        high = {"anxiety": result.style in ("anxious", "disorganized")}
+        high["avoidance"] = result.style in ("avoidant", "disorganized")
+        sides = []
+        for d, dimension in enumerate(("anxiety", "avoidance")):
+            q = p_forecast[d] if high[dimension] else 1 - p_forecast[d]
+            q = min(max(q, 1e-12), 1 - 1e-12)
+            tempered = max(1 / (1 + ((1 - q) / q) ** (1 / temperature[dimension])), 0.5)
+            sides.append(tempered if high[dimension] else 1 - tempered)
+        assert shown["disorganized"] == pytest.approx(sides[0] * sides[1], abs=1e-9)
+        assert shown["secure"] == pytest.approx((1 - sides[0]) * (1 - sides[1]), abs=1e-9)
+        assert shown[result.style] == max(shown.values())
+        assert result.style == score(test.answers).style
 
 
 def test_rules_file_schema_is_checked() -> None:
