@@ -146,23 +146,29 @@ def posterior_quantiles(post: FloatArray, probabilities: Sequence[float]) -> Flo
     post = np.asarray(post, dtype=np.float64)
     post = post / post.sum(axis=-1, keepdims=True)
     cdf = np.cumsum(post, axis=-1)
-    result = np.empty((*post.shape[:-1], len(probabilities)))
-    for k, p in enumerate(probabilities):
-        cell = np.minimum(np.sum(cdf < p, axis=-1), GRID.size - 1)[..., None]
-        mass = np.take_along_axis(post, cell, axis=-1)[..., 0]
-        below = np.take_along_axis(cdf, cell, axis=-1)[..., 0] - mass
-        share = np.clip((p - below) / np.where(mass > 0, mass, 1.0), 0.0, 1.0)
-        result[..., k] = _CELL_EDGES[cell[..., 0]] + share * GRID_STEP
+    p = np.asarray(probabilities, dtype=np.float64)
+    cell = np.minimum(np.sum(cdf[..., None, :] < p[:, None], axis=-1), GRID.size - 1)
+    mass = np.take_along_axis(post, cell, axis=-1)
+    below = np.take_along_axis(cdf, cell, axis=-1) - mass
+    share = np.clip((p - below) / np.where(mass > 0, mass, 1.0), 0.0, 1.0)
+    result: FloatArray = _CELL_EDGES[cell] + share * GRID_STEP
     return result
 
 
-def percentile_interval(
-    post: FloatArray, norms: NormTable, dimension: str, level: float = INTERVAL_LEVEL
-) -> tuple[float, float]:
-    """Central ``level`` posterior interval of the percentile, from one grid posterior."""
+def percentile_intervals(
+    post: FloatArray, norms: NormTable, level: float = INTERVAL_LEVEL
+) -> list[tuple[float, float]]:
+    """Central ``level`` posterior interval of the percentile for each dimension's posterior.
+
+    ``post`` has shape (2, grid) in :data:`DIMENSIONS` order.
+    """
     tail = (1.0 - level) / 2.0
-    low, high = norms.percentiles(dimension, posterior_quantiles(post, (tail, 1.0 - tail)))
-    return float(low), float(high)
+    ends = posterior_quantiles(post, (tail, 1.0 - tail))
+    result = []
+    for d, dimension in enumerate(DIMENSIONS):
+        low, high = norms.percentiles(dimension, ends[d])
+        result.append((float(low), float(high)))
+    return result
 
 
 class Scorer:
@@ -231,6 +237,7 @@ class Scorer:
         """Score validated answers against one norm table."""
         post = self.posteriors(answers)
         eap, se, p_high = self.summaries(post)
+        intervals = percentile_intervals(post, norms)
         probabilities = style_probabilities(float(p_high[0]), float(p_high[1]))
         scores: dict[str, DimensionScore] = {}
         for d, dimension in enumerate(DIMENSIONS):
@@ -246,7 +253,7 @@ class Scorer:
                 percentile=norms.percentile(dimension, theta),
                 mean=float(np.mean(keyed)) if keyed else None,
                 n_items=len(keyed),
-                percentile_interval=percentile_interval(post[d], norms, dimension),
+                percentile_interval=intervals[d],
             )
         return Result(
             style=most_likely_style(probabilities),
@@ -322,7 +329,7 @@ __all__ = [
     "DimensionScore",
     "Result",
     "Scorer",
-    "percentile_interval",
+    "percentile_intervals",
     "posterior_quantiles",
     "score",
     "scorer_for",
