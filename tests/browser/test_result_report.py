@@ -11,6 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE_HEIGHT = 844
 SCREENS = 6
 NEAR_BOUNDARY = {"anxiety": 3, "avoidance": 3}
+# Between the two longest names ("Fearful-avoidant and Anxious"): the tallest headline.
+LONGEST_HEADLINE = {"anxiety": 5, "avoidance": 3}
 
 
 def bottom(page, selector: str) -> float:
@@ -27,6 +29,7 @@ def bottom(page, selector: str) -> float:
         ("avoidant", None),
         ("disorganized", None),
         ("near-boundary", NEAR_BOUNDARY),
+        ("longest-headline", LONGEST_HEADLINE),
     ],
 )
 def test_phone_first_screen_and_height_budget(page, style, keyed):
