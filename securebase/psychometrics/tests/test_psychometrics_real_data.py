@@ -9,7 +9,7 @@ from securebase.psychometrics.bank import item_bank
 from securebase.psychometrics.calibrate import residual_correlations
 from securebase.psychometrics.calibration import fit_grm, keyed_categories
 from securebase.psychometrics.data import EcrData, default_data_path, load_ecr_csv
-from securebase.psychometrics.norms import DIMENSIONS
+from securebase.psychometrics.norms import DIMENSIONS, MIN_GROUP_SIZE
 from securebase.psychometrics.scoring import scorer_for
 from securebase.psychometrics.styles import style_of
 
@@ -84,6 +84,9 @@ def test_committed_norms_are_the_full_form_eaps_of_the_adults_in_this_file(data:
     styles = np.array(scorer.styles(p_high))[adults]
     for style, share in sample.style_shares.items():
         assert share == pytest.approx(np.mean(styles == style), abs=1e-4)
+    # Why the top band is "55+" and why "another gender" has no group (docs/method-norms-...).
+    assert int((data.age >= 65).sum()) < MIN_GROUP_SIZE <= int((data.age >= 55).sum())
+    assert int((adults & (data.gender == "other")).sum()) < MIN_GROUP_SIZE
     women_25_34 = bank.norms.select("female", age_band="25-34")
     in_group = (data.gender == "female") & (data.age >= 25) & (data.age <= 34)
     assert women_25_34.n == int(in_group.sum())
