@@ -387,8 +387,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m securebase.psychometrics.report``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--write-doc", action="store_true", help=f"update {DOC_PATH.name}")
-    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], help="default: all")
+    parser.add_argument(
+        "sections", nargs="*", metavar="SECTION", help=f"any of {', '.join(SECTIONS)}; default all"
+    )
     args = parser.parse_args(argv)
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     names = args.sections or list(SECTIONS)
     if "ranges-real" in names and default_data_path() is None:
         print("ranges-real: skipped, the ECR calibration file is not available", file=sys.stderr)
