@@ -44,6 +44,7 @@ STEPS = {
     "2 start (POST)": "start: POST /quiz/",
     "3 question page": "GET question page",
     "4 answer (POST)": "answer: POST answer",
+    "4b skip optional step (POST)": "skip the optional last step: POST",
     "5 result page": "GET result page",
 }
 NOT_INHERITED = ("DATABASE_URL", "SECUREBASE_PRODUCTION", "SECUREBASE_TASKS_SYNC", "EMAIL_HOST")

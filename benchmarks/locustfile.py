@@ -97,6 +97,16 @@ class QuizVisitor(FastHttpUser):
                 location = redirect_target(answered)
             if not location:
                 return
+            if "/about-you/" in location:
+                # The optional last step (gender and age band): skipped, as many will.
+                with self.client.post(
+                    location,
+                    data={"csrfmiddlewaretoken": csrf.group(1), "skip": "1"},
+                    name="4b skip optional step (POST)",
+                    allow_redirects=False,
+                    catch_response=True,
+                ) as skipped:
+                    location = redirect_target(skipped)
             if "/results/" in location:
                 # A 200 here is one completed quiz (load_test.py counts them).
                 self.client.get(location, name="5 result page")
