@@ -70,6 +70,9 @@ TARGET_AGREEMENT = 0.95
 RELIABILITY_BINS = np.array([0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
 FIGURE_PATH = Path(__file__).resolve().parents[1] / "docs" / "figures" / "reliability.svg"
 CLASSIFICATION_SIMULEES = 2000
+#: Reliability-diagram bins with fewer people are not drawn (their share is mostly noise); the
+#: ECE still counts them.
+MIN_BIN = 30
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -168,6 +171,7 @@ def greedy_first_items(
                     eap, _, _ = fixed_form(bank, responses, [*picked, number])
                     scores[number] = float(np.corrcoef(eap[:, d], full[:, d])[0, 1])
             picked.append(max(scores, key=lambda number: scores[number]))
+            print(f"  {dimension}: {picked} r = {scores[picked[-1]]:.3f}")
         chosen.append(picked)
     shorter = min(len(c) for c in chosen)
     order = [n for k in range(shorter) for n in (chosen[0][k], chosen[1][k])]
@@ -408,7 +412,7 @@ def draw_reliability(curves: Mapping[str, Mapping[str, Any]], path: Path) -> Non
         parts.append(f'<text x="{left - 6}" y="{y(tick) + 4}" text-anchor="end">{tick:.2f}</text>')
     parts.append(
         f'<text x="{left + size / 2}" y="{top + size + 36}" text-anchor="middle">'
-        f"shown probability of the style given</text>"
+        f"shown probability of the style given (bins of at least {MIN_BIN} people)</text>"
     )
     parts.append(
         f'<text transform="translate(14 {top + size / 2}) rotate(-90)" text-anchor="middle">'
@@ -416,11 +420,12 @@ def draw_reliability(curves: Mapping[str, Mapping[str, Any]], path: Path) -> Non
     )
     for k, (label, curve) in enumerate(curves.items()):
         colour = colours[k % len(colours)]
-        points = " ".join(f"{x(b['shown']):.1f},{y(b['observed']):.1f}" for b in curve["bins"])
+        drawn = [b for b in curve["bins"] if b["n"] >= MIN_BIN]
+        points = " ".join(f"{x(b['shown']):.1f},{y(b['observed']):.1f}" for b in drawn)
         parts.append(
             f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
         )
-        for b in curve["bins"]:
+        for b in drawn:
             parts.append(
                 f'<circle cx="{x(b["shown"]):.1f}" cy="{y(b["observed"]):.1f}" r="3" '
                 f'fill="{colour}"/>'
@@ -553,8 +558,14 @@ def command_fit(args: argparse.Namespace) -> None:
     bank = ItemBank.from_document(document)
     order = np.random.default_rng(SEED + 1).permutation(len(training))
     people = training[order[: args.people]]
-    print("\ngreedy first items (r with the full EAP, 8,000 training respondents, 5 + 4):")
-    print(greedy_first_items(bank, training[order[:8000]], (5, 4)))
+    print("\ngreedy first items (r with the full EAP, 8,000 training respondents):")
+    print(greedy_first_items(bank, training[order[:8000]], (6, 6)))
+    ecrs_eap, _, _ = fixed_form(bank, training[order[:8000]], ECR_S)
+    full_eap, _ = reference(bank, training[order[:8000]])
+    print(
+        "  ECR-S (6 + 6 items) on the same people: r = "
+        + " / ".join(f"{np.corrcoef(ecrs_eap[:, d], full_eap[:, d])[0, 1]:.3f}" for d in (0, 1))
+    )
     settings = AdaptiveTest(bank=bank).get_params()
     first = len(settings["first_items"])
     start = time.perf_counter()
@@ -743,6 +754,13 @@ def command_held_out(args: argparse.Namespace) -> None:
         },
         "table": rows,
         "calibration_error": {label: round(c["ece"], 4) for label, c in curves.items()},
+        "calibration_bins": {
+            label: [
+                {"shown": round(b["shown"], 3), "observed": round(b["observed"], 3), "n": b["n"]}
+                for b in c["bins"]
+            ]
+            for label, c in curves.items()
+        },
         "classification": figures | {"n_simulees": CLASSIFICATION_SIMULEES, "seed": SEED},
     }
     write_rules(rules)
