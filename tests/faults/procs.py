@@ -34,7 +34,7 @@ from tests.servers import ROOT, free_port, manage, prepare_site, site_env
 def fault_site(template: Path, var_dir: Path, **extra: str) -> dict[str, str]:
     """A copy of the migrated ``template`` site in ``var_dir``; tasks go through the queue."""
     shutil.copytree(template, var_dir, symlinks=True)
-    return site_env(var_dir, SECUREBASE_TASKS_SYNC="0", EMAIL_TIMEOUT="60", **extra)
+    return site_env(var_dir, **{"SECUREBASE_TASKS_SYNC": "0", "EMAIL_TIMEOUT": "60", **extra})
 
 
 def prepare_template(var_dir: Path) -> Path:
