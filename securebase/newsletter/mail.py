@@ -3,8 +3,9 @@
 Every mail, the confirmation included, carries ``List-Unsubscribe`` (an absolute HTTPS
 link built from ``SITE_URL``) and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``
 so mail providers can show their own "unsubscribe" button and POST it without cookies.
-The HTML part has no inline styles or images: it reads well in any client, in dark
-mode and in a screen reader, and it loads nothing from anywhere.
+The HTML part shares the report mail's layout (``newsletter/email/_layout.html``): a
+table at most 600 px wide with inline styles only, no images and no remote resources, so
+it renders the same in the common clients and in a screen reader and loads nothing.
 """
 
 from __future__ import annotations
