@@ -128,7 +128,6 @@ class Chart:
     mid_y: float
     description: str
     legend: list[str]
-    population_size: int
 
 
 def smoothed_density(
@@ -449,5 +448,4 @@ def build_chart(result: Result, names: Mapping[str, str]) -> Chart:
         mid_y=PLOT_TOP + PLOT_SIZE / 2,
         description=description,
         legend=legend,
-        population_size=bank.n_respondents,
     )
