@@ -67,10 +67,6 @@ class AnswerForm(forms.Form):
     )
 
 
-class BackForm(forms.Form):
-    item = forms.IntegerField(min_value=1, max_value=36, required=False)
-
-
 def _band_label(band: str) -> str:
     return f"{band[:-1]} or older" if band.endswith("+") else band.replace("-", "\u2013")
 
