@@ -110,6 +110,8 @@ class HoldingSMTP:
     """
 
     hold_at: str | None = None
+    hold_on: int = 1  # hold at the n-th message (for "reply") or recipient (for "rcpt")
+    recipients: int = 0
     messages: list[EmailMessage] = field(default_factory=list)
     holding: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -122,7 +124,8 @@ class HoldingSMTP:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, _: Any
     ) -> str:
-        if self.hold_at == "rcpt":
+        self.recipients += 1
+        if self.hold_at == "rcpt" and self.recipients >= self.hold_on:
             await self._hold()
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -131,7 +134,7 @@ class HoldingSMTP:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]
-        if self.hold_at == "reply":
+        if self.hold_at == "reply" and len(self.messages) >= self.hold_on:
             await self._hold()
         return "250 Message accepted for delivery"
 
