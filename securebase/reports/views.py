@@ -14,11 +14,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from securebase.content.library import get_library
+from securebase.core.http import post_only_or_redirect
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
 from securebase.quiz import services as quiz
@@ -115,7 +116,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     return private_response(response)
 
 
-@require_POST
+@post_only_or_redirect(lambda token: f"/results/{token}/#email-report")
 def email_report(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
     if not session.is_completed:
@@ -174,7 +175,7 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     return private_response(render(request, "reports/deleted.html"))
 
 
-@require_POST
+@post_only_or_redirect(lambda token: f"/results/{token}/#your-data")
 def withdraw_consent(request: HttpRequest, token: str) -> HttpResponse:
     try:
         quiz.withdraw_consent(token)

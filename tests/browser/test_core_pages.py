@@ -81,11 +81,6 @@ def test_a_get_on_the_quiz_post_only_address_ends_on_a_page(page):
     assert response.status == 200 and page.locator("h1").count() == 1
 
 
-@pytest.mark.xfail(
-    reason="reports/views.py (C1) has to wrap email_report and withdraw_consent in "
-    "securebase.core.http.post_only_or_redirect; remove this marker once it does",
-    strict=False,
-)
 @pytest.mark.parametrize("path", ["email/", "consent/"])
 def test_a_get_on_each_result_post_only_address_ends_on_a_page(page, path):
     token = _started_full_quiz(page)

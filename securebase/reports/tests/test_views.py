@@ -222,7 +222,16 @@ def test_research_consent_can_be_withdrawn(client):
 
 
 def test_consent_withdrawal_needs_post_and_a_real_session(client, session):
-    assert client.get(f"/results/{session.token}/consent/").status_code == 405
+    # A GET (a reload, a bookmark) changes nothing and goes back to the result page.
+    session.consent_research = True
+    session.save(update_fields=["consent_research"])
+    response = client.get(f"/results/{session.token}/consent/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/results/{session.token}/#your-data"
+    assert "no-store" in response["Cache-Control"]
+    assert quiz.get_session(session.token).consent_research is True
+    response = client.get(f"/results/{session.token}/email/")
+    assert response["Location"] == f"/results/{session.token}/#email-report"
     assert client.post(f"/results/{'y' * 43}/consent/").status_code == 404
 
 
