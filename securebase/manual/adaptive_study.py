@@ -1,74 +1,65 @@
-"""The held-out study of the adaptive test (chapter 11): ``benchmarks/psychometrics_eval.py``.
+"""The adaptive test's rules and held-out figures (chapter 11), read from the generated file.
 
-The manual runs the benchmark's own functions (imported from the script, not copied), so its
-table is the benchmark's table: the bank refitted on a fixed random 80% of the file, and the full
-form, the ECR-S and the adaptive test with its default settings on the complete held-out 20%.
+The quick test's settings, fitted stopping rule and its held-out study are produced by
+``benchmarks/psychometrics_eval.py`` (``--fit`` on the training split, ``--held-out`` once on the
+held-out split) and stored in ``securebase/psychometrics/adaptive_rules.json``, which the site
+itself reads. The manual reports exactly those figures (rounded) rather than running a second,
+possibly different, simulation; like the bank, the file is fingerprinted and the test suite
+recomputes this section from it, so the manual cannot silently fall behind the quick test.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from securebase.manual.bank_facts import r
-from securebase.manual.source import Inputs
-from securebase.psychometrics.adaptive import AdaptiveTest
-from securebase.psychometrics.bank import BANK_PATH, ItemBank
-from securebase.psychometrics.calibrate import calibrate_document
+from securebase.psychometrics.adaptive_rules import RULES_PATH
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "psychometrics_eval.py"
+FORMS = {"full": "full ECR", "ecr_s": "ECR-S", "adaptive": "quick test"}
 
 
-def _benchmark_module() -> Any:
-    spec = importlib.util.spec_from_file_location("psychometrics_eval", BENCHMARK)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {BENCHMARK}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _form_key(name: str) -> str:
+    for key, prefix in FORMS.items():
+        if name.startswith(prefix):
+            return key
+    raise ValueError(f"unknown form in the held-out table: {name!r}")
 
 
-def _row(row: dict[str, Any]) -> dict[str, Any]:
+def adaptive_facts(path: Path = RULES_PATH) -> dict[str, Any]:
+    """Settings and held-out figures of the adaptive test, from ``adaptive_rules.json``."""
+    raw = path.read_bytes()
+    document = json.loads(raw)
+    figures = document["figures"]
+    rows = [
+        {
+            "form": _form_key(row["form"]),
+            "mean_items": r(row["mean_items"], 2),
+            "length_quantiles": [int(q) for q in row["length_quantiles"]],
+            "agreement": r(row["agreement"], 4),
+            "r_anxiety": r(row["r_anxiety"]),
+            "r_avoidance": r(row["r_avoidance"]),
+            "mean_per_dimension": [r(v, 1) for v in row.get("mean_per_dimension", [])],
+        }
+        for row in figures["table"]
+    ]
+    quick = figures["classification"]["quick_test"]
     return {
-        "form": row["form"],
-        "mean_items": r(row["mean_items"], 2),
-        "length_quantiles": row["length_quantiles"],
-        "agreement": r(row["agreement"], 4),
-        "r_anxiety": r(row["r_anxiety"]),
-        "r_avoidance": r(row["r_avoidance"]),
-    }
-
-
-def adaptive_study(inputs: Inputs) -> dict[str, Any]:
-    """The benchmark's held-out table, length distribution and progress() quality."""
-    bench = _benchmark_module()
-    data = inputs.data
-    train, test = bench.split(data.n)
-    base = json.loads(BANK_PATH.read_text(encoding="utf-8"))
-    bank = ItemBank.from_document(calibrate_document(base, data, rows=train))
-    responses = data.responses.astype(np.int64)
-    complete = np.all(responses > 0, axis=1)
-    held_out = responses[test[complete[test]]]
-    full_eap, full_styles = bench.reference(bank, held_out)
-    n = len(held_out)
-    rows = [bench.summarize("full", [36] * n, full_eap, full_styles, full_eap, full_styles)]
-    short_eap, short_styles = bench.fixed_form(bank, held_out, bench.ECR_S)
-    rows.append(bench.summarize("ecr_s", [12] * n, short_eap, short_styles, full_eap, full_styles))
-    settings = AdaptiveTest(bank=bank).get_params()
-    lengths, cat_eap, cat_styles, traces = bench.simulate_cat(bank, held_out, settings)
-    rows.append(bench.summarize("adaptive", lengths, cat_eap, cat_styles, full_eap, full_styles))
-    progress = bench.progress_quality(traces)
-    return {
-        "n_train": len(train),
-        "n_held_out": n,
-        "seed": bench.SEED,
-        "settings": dict(sorted(settings.items())),
-        "rows": [_row(row) for row in rows],
-        "length_counts": np.bincount(lengths, minlength=settings["max_items"] + 1).tolist(),
-        "progress_mean_abs_error": r(progress["mean_abs_error"]),
-        "progress_share_of_decreases": r(progress["share_of_decreases"]),
+        "rules_sha256": hashlib.sha256(raw).hexdigest(),
+        "fit_command": document["command"],
+        "held_out_command": figures["command"],
+        "settings": document["settings"],
+        "stopping_method": document["stopping"]["method"],
+        "temperature": {k: r(v, 3) for k, v in document["temperature"]["values"].items()},
+        "n_held_out": figures["held_out_people"],
+        "length": figures["length"],
+        "rows": rows,
+        "calibration_error": {k: r(v, 3) for k, v in figures["calibration_error"].items()},
+        "classification": {
+            "n": figures["classification"]["n_simulees"],
+            "consistency": r(quick["consistency"]),
+            "accuracy": r(quick["accuracy"]),
+        },
     }

@@ -50,7 +50,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     from securebase.manual import figures as fig
     from securebase.manual.bank_facts import bank_facts
     from securebase.manual.cache import cached, stage_key
-    from securebase.psychometrics import adaptive, calibrate, calibration, classification
+    from securebase.psychometrics import adaptive, adaptive_rules, classification
 
     start = time.perf_counter()
     data, bank = inputs.data_path, BANK_PATH
@@ -77,16 +77,11 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     numbers["dif"] = stage("DIF", [data, bank], [dif, descriptive], lambda: dif.dif(inputs))
     numbers["classification"] = stage(
         "classification",
-        [bank],
-        [classify, classification, adaptive],
+        [bank, adaptive_rules.RULES_PATH],
+        [classify, classification, adaptive, adaptive_rules],
         lambda: classify.classification(inputs.bank),
     )
-    numbers["adaptive"] = stage(
-        "adaptive test held-out study",
-        [data, bank, adaptive_study.BENCHMARK],
-        [adaptive_study, adaptive, calibrate, calibration],
-        lambda: adaptive_study.adaptive_study(inputs),
-    )
+    numbers["adaptive"] = adaptive_study.adaptive_facts()
     worst = {d: numbers["bank"]["dimensions"][d]["s_x2_worst_item"] for d in DIMENSIONS}
     numbers["fit_worst"] = worst
     fig.item_fit(fitcurves.worst_item_curves(inputs, worst), figures / "item_fit.svg")
@@ -97,7 +92,6 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     fig.dif_effects(numbers["dif"], thresholds, figures / "dif.svg")
     fig.norms_distribution(inputs.bank, figures / "norms.svg")
     fig.classification_by_distance(numbers["classification"], figures / "classification.svg")
-    fig.adaptive_lengths(numbers["adaptive"]["length_counts"], figures / "adaptive_lengths.svg")
     _log("figures", start)
     return numbers
 

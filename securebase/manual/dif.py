@@ -87,7 +87,7 @@ def _fit(y: NDArray[np.int64], x: NDArray[np.float64], start: NDArray[np.float64
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return OrderedModel(y, x, distr="logit").fit(
-            method="bfgs", disp=False, maxiter=1000, start_params=start
+            method="bfgs", disp=False, maxiter=1000, start_params=start, skip_hessian=True
         )
 
 

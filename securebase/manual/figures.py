@@ -184,13 +184,3 @@ def classification_by_distance(classification: dict[str, Any], path: Path) -> No
     axis.legend(frameon=False)
     figure.tight_layout()
     save(figure, path)
-
-
-def adaptive_lengths(counts: list[int], path: Path) -> None:
-    """How many questions the adaptive test asked on the held-out sample."""
-    figure, axis = plt.subplots(figsize=(6.4, 3.0))
-    axis.bar(range(len(counts)), counts, color=ACCENT)
-    axis.set_xlabel("questions asked")
-    axis.set_ylabel("held-out respondents")
-    figure.tight_layout()
-    save(figure, path)
