@@ -128,3 +128,20 @@ def adaptive_rules() -> AdaptiveRules:
     """The rules shipped with the package, loaded once per process."""
     with open(RULES_PATH, encoding="utf-8") as handle:
         return AdaptiveRules.from_document(json.load(handle))
+
+
+def _classification(key: str) -> float:
+    return float(adaptive_rules().figures["classification"]["quick_test"][key])
+
+
+def quick_test_consistency() -> float:
+    """Probability that a second sitting of the quick test gives the same style (simulated
+    under the fitted model by the held-out evaluation; the full form's figure is
+    :func:`securebase.psychometrics.classification.full_form_consistency`)."""
+    return _classification("consistency")
+
+
+def quick_test_accuracy() -> float:
+    """Probability that the quick test's style is the quadrant of the true thetas (simulated
+    under the fitted model; see :func:`quick_test_consistency`)."""
+    return _classification("accuracy")

@@ -9,13 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from securebase.psychometrics import AdaptiveTest, score
+from securebase.psychometrics import AdaptiveTest, classification, score
 from securebase.psychometrics.adaptive import (
     DEFAULT_FIRST_ITEMS,
     TYPICAL_LENGTH,
     TYPICAL_LENGTH_RANGE,
 )
-from securebase.psychometrics.adaptive_rules import AdaptiveRules, adaptive_rules, stopping_features
+from securebase.psychometrics.adaptive_rules import (
+    AdaptiveRules,
+    adaptive_rules,
+    quick_test_accuracy,
+    quick_test_consistency,
+    stopping_features,
+)
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import simulate_categories
 
@@ -416,3 +422,23 @@ def test_rules_file_schema_is_checked() -> None:
         AdaptiveTest(stopping="never")
     with pytest.raises(ValueError):
         AdaptiveTest(first_items=(8, 8))
+
+
+def test_quick_test_classification_figures_can_be_recomputed() -> None:
+    """The stored consistency and accuracy agree with a small fresh simulation (3.5 SE)."""
+    consistency, accuracy = quick_test_consistency(), quick_test_accuracy()
+    assert 0.5 < consistency < accuracy < 1.0
+    assert accuracy <= adaptive_rules().figures["classification"]["full_form"]["accuracy"]
+
+    def quick_test(responses: np.ndarray) -> list[str]:
+        styles = []
+        for person in responses:
+            test = AdaptiveTest()
+            while (item := test.next_item()) is not None:
+                test.answer(item, int(person[item - 1]))
+            styles.append(test.result().style)
+        return styles
+
+    fresh = classification.simulate(quick_test, n=160, seed=11)
+    for stored, share in ((consistency, fresh.consistency), (accuracy, fresh.accuracy)):
+        assert abs(share - stored) <= 3.5 * fresh.standard_error(stored)
