@@ -81,6 +81,9 @@ def manual() -> Manual | None:
         return f'<h2 id="{anchor}">{match.group(1)}</h2>'
 
     html = _H2.sub(heading, html)
+    # CommonMark tables align columns with style attributes, which the CSP forbids: use classes.
+    html = html.replace(' style="text-align:right"', ' class="num"')
+    html = html.replace(' style="text-align:left"', "")
     figures = reverse("method_figure", args=["NAME"]).replace("NAME", "{}")
     html = _IMG.sub(lambda m: f'<img src="{figures.format(m.group(1))}"', html)
     counter = iter(range(1, 1000))

@@ -23,6 +23,7 @@ def test_method_page_shows_every_chapter_with_working_figures(client):
         assert f'id="chapter-{chapter}"' in html
     assert 'src="/method/figures/information_se.svg"' in html
     assert "<script" not in html.split("</head>")[1]
+    assert "style=" not in html, "inline styles break the Content-Security-Policy"
     figure = client.get("/method/figures/information_se.svg")
     assert figure.status_code == 200
     assert figure["Content-Type"] == "image/svg+xml"

@@ -18,7 +18,7 @@ def test_method_page_is_accessible_and_its_figures_render(page):
     page.goto("/method/")
     assert page.locator("h1").count() == 1
     figures = page.locator("article.method img")
-    assert figures.count() >= 8
+    assert figures.count() >= 7
     widths = page.evaluate(
         "() => [...document.querySelectorAll('article.method img')].map(i => i.naturalWidth)"
     )
