@@ -120,15 +120,26 @@ def site_like_make_run(workers: int | None) -> Iterator[tuple[str, Path]]:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def run_locust(url: str, users: int, spawn_rate: float, duration: int, think: str) -> Path:
+QUIZ_RUN = ("QuizVisitor", "HealthProbe")
+
+
+def run_locust(
+    url: str,
+    users: int,
+    spawn_rate: float,
+    duration: int,
+    think: str,
+    classes: tuple[str, ...] = QUIZ_RUN,
+) -> Path:
     out = Path(tempfile.mkdtemp(prefix="securebase-locust-"))
     command = [
         str(BIN / "locust"),
         "-f",
         str(ROOT / "benchmarks" / "locustfile.py"),
+        *classes,
         "--headless",
         "--users",
-        str(users + 5),  # + the fixed group of /healthz probes
+        str(users + 5 if "HealthProbe" in classes else users),  # + the fixed /healthz probes
         "--spawn-rate",
         str(spawn_rate),
         "--run-time",
@@ -182,6 +193,56 @@ def report(stats: dict[str, dict[str, str]], args: argparse.Namespace, errors: l
     return "\n".join(lines)
 
 
+STEP_NAMES = ("step: answer (POST)", "step: question page (GET)")
+
+
+def ratio_report(
+    health: dict[str, dict[str, str]], steps: dict[str, dict[str, str]], args: argparse.Namespace
+) -> tuple[str, float]:
+    """The answer step's throughput beside the trivial endpoint's, both at saturation."""
+    health_rps = float(health["healthz alone"]["Requests/s"])
+    step_rows = [steps[name] for name in STEP_NAMES if name in steps]
+    step_rps = sum(float(row["Requests/s"]) for row in step_rows)
+    ratio = step_rps / health_rps if health_rps else 0.0
+    lines = [
+        f"- machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}; "
+        f"{args.users} users with no think time, {args.duration} s per phase, one site",
+        "",
+        "| phase (each alone, saturated) | requests | failures | req/s | p50 ms | p99 ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, row in [("GET /healthz", health["healthz alone"])] + [
+        (name.removeprefix("step: "), steps[name]) for name in STEP_NAMES if name in steps
+    ]:
+        lines.append(
+            f"| {label} | {row['Request Count']} | {row['Failure Count']} | "
+            f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['99%']} |"
+        )
+    lines += [
+        "",
+        f"answer step (POST + next question GET): {step_rps:.1f} req/s; "
+        f"/healthz alone: {health_rps:.1f} req/s; ratio {ratio:.0%} (target >= 50%)",
+    ]
+    return "\n".join(lines), ratio
+
+
+def run_ratio(url: str, args: argparse.Namespace) -> tuple[str, float, int]:
+    health = read_stats(
+        run_locust(url, args.users, args.spawn_rate, args.duration, "0,0", ("HealthOnly",))
+    )
+    steps = read_stats(
+        run_locust(url, args.users, args.spawn_rate, args.duration, "0,0", ("AnswerStepper",))
+    )
+    text, ratio = ratio_report(health, steps, args)
+    failures = sum(
+        int(row["Failure Count"])
+        for stats in (health, steps)
+        for name, row in stats.items()
+        if name != "Aggregated"
+    )
+    return text, ratio, failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="benchmark this running site instead of starting one")
@@ -192,8 +253,21 @@ def main() -> int:
         "--think", default="1,3", help="seconds between screens, 'min,max' ('0,0' = saturation)"
     )
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: as make run)")
+    parser.add_argument(
+        "--ratio",
+        action="store_true",
+        help="saturate /healthz alone, then answer steps alone, and print the ratio",
+    )
     args = parser.parse_args()
     errors: list[str] = []
+    if args.ratio:
+        if args.url:
+            text, ratio, failures = run_ratio(args.url.rstrip("/"), args)
+        else:
+            with site_like_make_run(args.workers) as (url, _log_path):
+                text, ratio, failures = run_ratio(url, args)
+        print(text)
+        return 1 if failures or ratio < 0.5 else 0
     if args.url:
         wait_healthy(args.url.rstrip("/"))
         stats = read_stats(

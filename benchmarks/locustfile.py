@@ -1,7 +1,8 @@
 """Locust scenario: visitors take the adaptive quiz through the HTML pages, as a phone would.
 
-Run by ``benchmarks/load_test.py`` (which starts the site and reads the numbers); it can
-also be pointed at any running site: ``locust -f benchmarks/locustfile.py --host URL``.
+Run by ``benchmarks/load_test.py`` (which starts the site, picks the user classes by
+name and reads the numbers); it can also be pointed at any running site:
+``locust -f benchmarks/locustfile.py --host URL QuizVisitor HealthProbe``.
 
 Each simulated visitor is a person with their own attachment tendencies (anxiety and
 avoidance drawn from a standard normal), answers every statement consistently with them
@@ -112,6 +113,62 @@ class QuizVisitor(FastHttpUser):
                 self.client.get(location, name="5 result page")
                 return
             page = self.client.get(location, name="3 question page")
+
+
+class AnswerStepper(FastHttpUser):
+    """Nothing but answer steps, as fast as the server allows (``load_test.py --ratio``).
+
+    Starts a full-form quiz (36 questions; the start is named "setup" and left out of the
+    comparison) and then answers every question: the POST of the answer form and the GET
+    of the next question page it redirects to, the two requests one answer costs a phone.
+    """
+
+    wait_time = constant(0)
+
+    @task
+    def answer_a_full_quiz(self) -> None:
+        rng = random.Random()
+        anxiety, avoidance = rng.gauss(0, 1), rng.gauss(0, 1)
+        self.client.cookiejar.clear()
+        page = self.client.get("/quiz/", name="setup: start page")
+        csrf = CSRF_RE.search(page.text or "")
+        if csrf is None:
+            return
+        form = {"csrfmiddlewaretoken": csrf.group(1), "form": "full", "adult": "on"}
+        with self.client.post(
+            "/quiz/", data=form, name="setup: start", allow_redirects=False, catch_response=True
+        ) as started:
+            token = TOKEN_RE.search(redirect_target(started))
+        if token is None:
+            return
+        question_url = f"/quiz/s/{token.group(1)}/"
+        page = self.client.get(question_url, name="step: question page (GET)")
+        for _ in range(MAX_ANSWERS):
+            item, csrf = ITEM_RE.search(page.text or ""), CSRF_RE.search(page.text or "")
+            if page.status_code != 200 or item is None or csrf is None:
+                return
+            value = realistic_answer(int(item.group(1)), anxiety, avoidance, rng)
+            with self.client.post(
+                question_url,
+                data={"csrfmiddlewaretoken": csrf.group(1), "item": item.group(1), "value": value},
+                name="step: answer (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as answered:
+                location = redirect_target(answered)
+            if not location or "/quiz/s/" not in location or "/about-you/" in location:
+                return  # the quiz is over; the result page is not part of the step
+            page = self.client.get(location, name="step: question page (GET)")
+
+
+class HealthOnly(FastHttpUser):
+    """Only /healthz, as fast as the server allows: the trivial endpoint at saturation."""
+
+    wait_time = constant(0)
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="healthz alone")
 
 
 class HealthProbe(FastHttpUser):
