@@ -102,6 +102,7 @@ def bank_facts(bank: ItemBank) -> dict[str, Any]:
             "s_x2_rmsea_median": stats["s_x2_rmsea_median"],
             "s_x2_rmsea_max": stats["s_x2_rmsea_max"],
             "s_x2_worst_item": int(worst),
+            "s_x2_n_significant": sum(1 for v in items.values() if v["s_x2_p"] < 0.01),
             "a_min": r(min(a), 2),
             "a_max": r(max(a), 2),
             "cut": bank.cuts[dimension],

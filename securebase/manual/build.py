@@ -146,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         numbers = compute(inputs, output / "figures", use_cache=not args.no_cache)
         write_numbers(numbers, output / NUMBERS)
+        # Render from the stored form (sorted keys), exactly as the test re-renders it.
+        numbers = json.loads((output / NUMBERS).read_text(encoding="utf-8"))
     markdown = render(numbers)
     (output / MARKDOWN).write_text(markdown, encoding="utf-8")
     write_pdf(markdown, output)

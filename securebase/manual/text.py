@@ -236,12 +236,14 @@ observed-information standard errors of the independent refit below.
 
 ### Independent cross-check of the calibration
 
-The same graded response model was fitted again with **{cross["package"]}**, a maintained
-implementation of IRT models on PyPI (MIT licence; a Python port with a compiled core of R's
-`mirt` models, with observed-information standard errors). It was chosen over `girth` (no
-release since 2021 and no standard errors for the GRM) and `py-irt` (Bayesian variational
-fitting of dichotomous models). It used the same keyed data and the same treatment of missing
-answers, but its own quadrature (Gauss-Hermite, 49 points) and convergence rule. Both of its fits
+The same graded response model was fitted again with **{cross["package"]}** from PyPI (MIT
+licence; a Python implementation with a compiled core, modelled on R's `mirt` package, with
+observed-information standard errors). Of the IRT packages on PyPI it is the one that is
+maintained and fits the GRM by marginal maximum likelihood with standard errors: `girth` has
+had no release since 2021 and `py-irt` fits Bayesian models for right/wrong answers. It is a
+young package, so agreement here checks both programs, not only ours. It used the same keyed
+data and the same treatment of missing answers, but its own quadrature (Gauss-Hermite, 49
+points) and convergence rule. Both of its fits
 converged ({anx["iterations"]} and {avo["iterations"]} cycles; log-likelihood
 {num(anx["log_likelihood"])} for anxiety and {num(avo["log_likelihood"])} for avoidance,
 against {num(n["bank"]["dimensions"]["anxiety"]["log_likelihood"])} and
@@ -503,8 +505,9 @@ sample; the model-implied value is `1 - E[1 / (1 + I(theta))]` under the N(0, 1)
 
 The standard error of a theta estimate depends on where the person is. The table gives
 `1 / sqrt(1 + I(theta))`, the approximate posterior SD with the N(0, 1) prior, for the full
-form and for the ECR-S (Wei, Russell, Mallinckrodt & Vogel, 2007: avoidance items 11, 13, 17,
-27, 33, 35; anxiety items 6, 16, 18, 22, 26, 32), and at each dimension's cut (test
+form and for the ECR-S (Wei, Russell, Mallinckrodt & Vogel, 2007: avoidance items
+{items(sorted(k for k in bank["ecr_s"] if k % 2))}; anxiety items
+{items(sorted(k for k in bank["ecr_s"] if k % 2 == 0))}), and at each dimension's cut (test
 information there: {num(a_d["information"]["full"]["information_at_cut"], 1)} for anxiety,
 {num(v_d["information"]["full"]["information_at_cut"], 1)} for avoidance).
 
@@ -551,13 +554,15 @@ def item_fit(n: dict[str, Any]) -> str:
                 dec(d["category_max_abs_difference"]),
             ]
         )
+    significant = sum(bank["dimensions"][d]["s_x2_n_significant"] for d in ("anxiety", "avoidance"))
     return f"""## 7. Item fit
 
 S-X2 (Orlando & Thissen, 2000, generalised to graded items) compares, within groups of people
 with the same summed score, the observed share of each answer with the model's. With tens of
-thousands of complete patterns every item is statistically significant, so the RMSEA of S-X2
-(misfit per degree of freedom) is the number to read; values below .05 are usually called close
-fit. Category proportions: observed against model-implied over the whole sample.
+thousands of complete patterns, {significant} of the 36 items misfit significantly (p < .01),
+so the RMSEA of S-X2 (misfit per degree of freedom) is the number to read; values below .05 are
+usually called close fit. Category proportions: observed against model-implied over the whole
+sample.
 
 {table(FIT_HEADER, rows)}
 
@@ -572,7 +577,8 @@ def fairness(n: dict[str, Any]) -> str:
     d = n["dif"]
     rules = n["dif_rules"]
     sections = []
-    for name, contrast in d.items():
+    for name in (name for name, _, _ in dif_method.CONTRASTS):
+        contrast = d[name]
         lines = []
         for dimension in ("anxiety", "avoidance"):
             c = contrast["dimensions"][dimension]
@@ -626,9 +632,10 @@ def fairness(n: dict[str, Any]) -> str:
 `OrderedModel`. For each item, the keyed answer is modelled from the person's full-form theta
 (M1), plus group (M2), plus group x theta (M3). The effect size is the change in Nagelkerke's
 pseudo-R-squared from M1 to M3; an item is **flagged** when the 2-df likelihood-ratio test has
-p < {rules["alpha"]} **and** the change is at least {rules["moderate"]} (moderate; at least
-{rules["large"]} is large; Jodoin & Gierl, 2001). As a second opinion, the number of items with
-a McFadden change of at least {rules["mcfadden"]} (lordif's criterion) is given. The matched
+p < {dec(rules["alpha"], 2)} **and** the change is at least {dec(rules["moderate"])} (moderate;
+at least {dec(rules["large"])} is large; Jodoin & Gierl, 2001). As a second opinion, the number
+of items with a McFadden change of at least {dec(rules["mcfadden"], 2)} (lordif's criterion) is
+given. The matched
 difference is the focal minus reference mean answer of people with the same theta (theta deciles),
 in SD units of the item: the plain size of the difference. Men and women are compared (the
 {count(n["sample"]["gender"]["other"])} people of another gender are too few for a stable
@@ -667,7 +674,8 @@ def dif_conclusion(d: dict[str, Any], total_flags: int, rules: dict[str, Any]) -
     )
     if total_flags == 0:
         return (
-            f"No item reaches the moderate threshold ({rules['moderate']}) for either contrast. "
+            f"No item reaches the moderate threshold ({dec(rules['moderate'])}) for either "
+            "contrast. "
             + sizes
             + " The items work in practically the same way for men and women and for younger "
             "and older adults, which is why one set of item parameters is used for everybody; "
@@ -758,8 +766,9 @@ characteristic curve (the model-expected mean keyed answer over the dimension's 
 3, the scale midpoint: the IRT version of the classical rule "mean of the keyed items at least 3,
 neither agree nor disagree". The cuts are {num(cut_anx, 3)} (anxiety) and {num(cut_avo, 3)}
 (avoidance). A midpoint rule is used because the ECR has no external criterion for "high"
-(Brennan et al., 1998, split at the median; a sample median would make the style depend on who
-happened to answer). The style shown is the most probable quadrant of the person's posterior.
+(Brennan et al., 1998, formed their four groups by cluster analysis of their own sample); a rule
+fixed on the response scale does not depend on who happened to answer. The style shown is the
+most probable quadrant of the person's posterior.
 On the complete response patterns of the calibration file it agrees with the classical midpoint
 rule for {pct(bank["classical_agreement"])} of respondents.
 
@@ -884,8 +893,8 @@ claims rest on the published literature on the ECR, not on this calibration:
   adult attachment (Mikulincer & Shaver, 2016).
 - An IRT analysis found the ECR the most precise of the measures compared, with less precision
   at the secure ends, and led to the ECR-R (Fraley, Waller & Brennan, 2000).
-- Short-term (three-week) stability of the ECR-R is high, around .90 (Sibley & Liu, 2004), and
-  its scales relate as expected to relationship outcomes (Sibley, Fischer & Liu, 2005).
+- The ECR-R's scores are stable over several weeks (Sibley & Liu, 2004) and relate as expected
+  to daily experiences in relationships (Sibley, Fischer & Liu, 2005).
 - The 12-item ECR-S keeps the two-factor structure and the validity correlations of the full
   ECR (Wei, Russell, Mallinckrodt & Vogel, 2007).
 - Taxometric analyses find attachment dimensional, not categorical (Fraley, Hudson, Heffernan &
