@@ -14,9 +14,27 @@ from securebase.reports.models import ReportEmail
 
 @admin.register(ReportEmail)
 class ReportEmailAdmin(admin.ModelAdmin):
-    list_display = ("id", "status", "attempts", "last_error_code", "created_at", "sent_at")
+    list_display = (
+        "id",
+        "status",
+        "attempts",
+        "last_error_code",
+        "created_at",
+        "handed_over_at",
+        "sent_at",
+    )
     list_filter = ("status", "last_error_code")
-    fields = ("status", "attempts", "last_error_code", "subscribe", "created_at", "sent_at")
+    # handed_over_at without sent_at: the worker died after handing the mail to SMTP, so
+    # whether it arrived is unknown (securebase/reports/tasks.py); it is not resent.
+    fields = (
+        "status",
+        "attempts",
+        "last_error_code",
+        "subscribe",
+        "created_at",
+        "handed_over_at",
+        "sent_at",
+    )
     readonly_fields = fields
     ordering = ("-created_at",)
     show_full_result_count = False
