@@ -105,15 +105,24 @@ def q3_heatmap(bank: ItemBank, path: Path) -> None:
 
 
 def item_fit(curves: dict[str, Any], path: Path) -> None:
-    """Observed against expected mean item score by summed score, worst item per dimension."""
-    figure, axes = plt.subplots(1, len(curves), figsize=(7.2, 3.2), sharey=True)
+    """Observed (dots) and expected (lines) share of each answer by summed score."""
+    colours = ("#7b3f98", "#2f5fa7", GREY, SECOND, ACCENT)
+    figure, axes = plt.subplots(1, len(curves), figsize=(7.4, 3.4), sharey=True)
     for axis, (label, curve) in zip(np.atleast_1d(axes), curves.items(), strict=True):
-        axis.plot(curve["score"], curve["expected"], "-", color=ACCENT, label="model")
-        axis.plot(curve["score"], curve["observed"], "o", ms=2.5, color=SECOND, label="observed")
+        for c, colour in enumerate(colours):
+            axis.plot(
+                curve["score"],
+                curve["expected"][:, c],
+                "-",
+                color=colour,
+                lw=1,
+                label=f"answer {c + 1}",
+            )
+            axis.plot(curve["score"], curve["observed"][:, c], "o", ms=1.8, color=colour)
         axis.set_title(label)
         axis.set_xlabel("summed keyed score of the dimension")
-    np.atleast_1d(axes)[0].set_ylabel("mean keyed answer (1-5)")
-    np.atleast_1d(axes)[0].legend(frameon=False)
+    np.atleast_1d(axes)[0].set_ylabel("share of people (lines: model, dots: observed)")
+    np.atleast_1d(axes)[0].legend(frameon=False, fontsize=7)
     figure.tight_layout()
     save(figure, path)
 

@@ -49,7 +49,8 @@ ADAPTIVE_HEADER = [
     "r avoidance",
 ]
 FIT_CAPTION = (
-    "observed and expected mean answer by summed score, worst-fitting item of each dimension"
+    "observed and expected share of each (keyed) answer by summed score, worst-fitting item of "
+    "each dimension"
 )
 CLASSIFICATION_CAPTION = (
     "classification consistency by distance of the true theta from the nearest cut"
@@ -566,8 +567,8 @@ sample.
 
 {table(FIT_HEADER, rows)}
 
-{fit_verdict(n)} The figure shows where they depart from the model: the observed mean
-answer against the model's expectation at each summed score.
+{fit_verdict(n)} The figure shows where they depart from the model: the observed share
+of each answer against the model's expectation at each summed score.
 
 {figure("item_fit", FIT_CAPTION)}
 """
