@@ -6,8 +6,10 @@ Content-Security-Policy blocks, and cost tens of milliseconds per render. Only S
 presentation attributes are used, so the same markup renders in browsers and in WeasyPrint.
 
 x is avoidance theta and y is anxiety theta (up = more anxious), both on -3.5..3.5. The quadrants
-split at the item bank's cuts. Behind them, smooth contour bands show where the research
-sample sits: the histogram of full-form scores is smoothed with a Gaussian kernel and the
+split at the item bank's cuts. Behind them, smooth contour bands show where the person's
+comparison group sits (the same norm group as the percentiles, from
+:mod:`securebase.reports.group_density`): the group's histogram of full-form scores is
+smoothed with a Gaussian kernel and the
 bands are the smallest areas holding half, 80% and 95% of the people (highest-density
 regions), traced with marching squares. The person is a "you" marker inside the joint 95%
 region of the psychometrics package (a rectangle whose joint coverage is 95%, not two 95%
@@ -25,6 +27,7 @@ from numpy.typing import NDArray
 
 from securebase.psychometrics import ItemBank, Result, item_bank
 from securebase.psychometrics.regions import joint_region
+from securebase.reports.group_density import group_counts
 
 # Wide enough that answering every question at the extreme (theta about 3.3 on the full
 # form) still shows the marker where it belongs instead of pinned to the edge.
@@ -45,7 +48,7 @@ QUADRANT_COLOURS = {
 }
 ACCENT = "#00606f"
 
-#: Shares of the research sample inside each contour band, widest first.
+#: Shares of the comparison group inside each contour band, widest first.
 DENSITY_LEVELS = (0.95, 0.8, 0.5)
 #: Spacing of the smoothing grid and the kernel's bandwidth, in theta units. A bandwidth of
 #: about one histogram bin (0.25) keeps the real shape and removes the blockiness.
@@ -70,7 +73,7 @@ class DensityBand:
     """One contour band as a closed SVG path.
 
     ``level`` is the nominal share of the smoothed density inside it (the highest-density
-    region it traces); ``share`` is the share of the actual research sample inside it,
+    region it traces); ``share`` is the share of the actual comparison group inside it,
     counted from the histogram. The chart says ``share``, the number that is true of people.
     """
 
@@ -131,16 +134,16 @@ class Chart:
 
 
 def smoothed_density(
-    bank: ItemBank,
+    bank: ItemBank, counts: NDArray[np.float64]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """(avoidance grid, anxiety grid, density[anxiety, avoidance]) of the research sample.
+    """(avoidance grid, anxiety grid, density[anxiety, avoidance]) of one group's histogram.
 
-    Every histogram cell's count sits at the cell's centre and is spread with a Gaussian
-    kernel (separable, so two small matrix products). The outermost grid ring is set to zero
-    so every contour closes inside the plot. The density is normalised to sum to 1.
+    ``counts`` uses the bank's population histogram edges. Every cell's count sits at the
+    cell's centre and is spread with a Gaussian kernel (separable, so two small matrix
+    products). The outermost grid ring is set to zero so every contour closes inside the plot.
+    The density is normalised to sum to 1.
     """
     population = bank.population
-    counts = np.asarray(population["counts"], dtype=np.float64)
     anxiety_edges = np.asarray(population["anxiety_edges"], dtype=np.float64)
     avoidance_edges = np.asarray(population["avoidance_edges"], dtype=np.float64)
     anxiety_mid = (anxiety_edges[:-1] + anxiety_edges[1:]) / 2
@@ -271,15 +274,16 @@ def _svg_path(loops: list[list[tuple[float, float]]]) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=4)
-def population_density(bank: ItemBank) -> tuple[DensityBand, ...]:
-    """Contour bands of the research sample, widest (95%) first, computed once per bank.
+@lru_cache(maxsize=32)
+def population_density(bank: ItemBank, group: str | None = None) -> tuple[DensityBand, ...]:
+    """Contour bands of a norm group (all adults by default), widest (95%) first.
 
-    The paths are drawn with ``fill-rule="evenodd"`` and stack their opacities, so the
-    middle of the crowd is darkest.
+    Computed once per bank and group. The paths are drawn with ``fill-rule="evenodd"`` and
+    stack their opacities, so the middle of the crowd is darkest.
     """
-    xs, ys, density = smoothed_density(bank)
-    points, weights = sample_points(bank)
+    _, counts = group_counts(group)
+    xs, ys, density = smoothed_density(bank, counts)
+    points, weights = sample_points(bank, counts)
     bands = []
     for index, (share, level) in enumerate(
         zip(DENSITY_LEVELS, hdr_thresholds(density, DENSITY_LEVELS), strict=True)
@@ -291,15 +295,14 @@ def population_density(bank: ItemBank) -> tuple[DensityBand, ...]:
 
 
 def sample_points(
-    bank: ItemBank, per_side: int = 3
+    bank: ItemBank, counts: NDArray[np.float64], per_side: int = 3
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The research sample as weighted (avoidance, anxiety) points and their weights.
+    """A group's histogram as weighted (avoidance, anxiety) points and their weights.
 
     Each histogram cell's count is spread evenly over a ``per_side`` x ``per_side`` lattice
-    inside the cell: the histogram is all the bank keeps of individual people.
+    inside the cell: the histogram is all that is kept of individual people.
     """
     population = bank.population
-    counts = np.asarray(population["counts"], dtype=np.float64)
     anxiety_edges = np.asarray(population["anxiety_edges"], dtype=np.float64)
     avoidance_edges = np.asarray(population["avoidance_edges"], dtype=np.float64)
     offsets = (np.arange(per_side) + 0.5) / per_side
@@ -332,13 +335,13 @@ def inside_loops(
 
 
 def standing(percentile: float) -> str:
-    """ "higher than 62% of people" / "lower than 80% of people" for chart descriptions."""
+    """ "higher than 62% of the comparison group" / "lower than 80% of ..." for descriptions."""
     pct = min(99, max(1, round(percentile)))
     if pct > 50:
-        return f"higher than {pct}% of people"
+        return f"higher than {pct}% of the comparison group"
     if pct < 50:
-        return f"lower than {100 - pct}% of people"
-    return "in the middle of the range"
+        return f"lower than {100 - pct}% of the comparison group"
+    return "in the middle of the comparison group"
 
 
 def _quadrants(style: str, names: Mapping[str, str], cut_x: float, cut_y: float) -> list[Quadrant]:
@@ -398,7 +401,9 @@ def build_chart(result: Result, names: Mapping[str, str]) -> Chart:
         region_label_y = top - 5
     else:
         region_label_y = plot_bottom - 5
-    density = population_density(bank)
+    group = None if result.norm_sample is None else result.norm_sample.key
+    density = population_density(bank, group)
+    n_group = round(float(group_counts(group)[1].sum()))
     wide, middle, narrow = (band.share for band in density)
     description = (
         f"Your answers place you in the {names[result.style].lower()} area of the chart. "
@@ -406,12 +411,12 @@ def build_chart(result: Result, names: Mapping[str, str]) -> Chart:
         f"up, on anxiety, you are {standing(anxiety.percentile)}. "
         f"The shaded box around you is the {level} region: given your answers, your true "
         f"position lies inside it with {level} probability. The grey bands show where the "
-        f"{bank.n_respondents:,} people in the research sample fall: the darkest holds "
+        f"{n_group:,} people in your comparison group fall: the darkest holds "
         f"{_percent(narrow)} of them, the next {_percent(middle)}, the palest {_percent(wide)}."
     )
     legend = [
         f"Box: your true position lies inside it with {level} probability. Grey: where the "
-        f"{bank.n_respondents:,} people in the research sample fall (darkest: "
+        f"{n_group:,} people in your comparison group fall (darkest: "
         f"{_percent(narrow)} of them, palest: {_percent(wide)}).",
     ]
     return Chart(

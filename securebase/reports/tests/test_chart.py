@@ -1,5 +1,6 @@
 """The result chart: quadrants, the population's contour bands, the joint region, the marker."""
 
+import json
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -10,7 +11,8 @@ from django.template.loader import render_to_string
 from scipy.stats import norm
 
 from securebase.psychometrics import DimensionScore, Result, item_bank
-from securebase.reports import chart
+from securebase.psychometrics.data import default_data_path, load_ecr_csv
+from securebase.reports import chart, group_density
 from securebase.reports.services import STYLE_NAMES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -106,7 +108,7 @@ def test_svg_is_described_for_screen_readers():
     assert svg.find(f"{SVG}title").text
     desc = svg.find(f"{SVG}desc").text
     assert "fearful-avoidant area" in desc
-    assert "lower than 70% of people" in desc  # avoidance percentile 30
+    assert "lower than 70% of the comparison group" in desc  # avoidance percentile 30
     assert "95% region" in desc and "95% probability" in desc
     texts = " ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
     assert "Avoidance: discomfort with closeness" in texts
@@ -135,7 +137,39 @@ def test_legend_states_the_counted_shares():
     legend = " ".join(built.legend)
     assert f"darkest: {round(bands[-1].share * 100)}% of them" in legend
     assert f"palest: {round(bands[0].share * 100)}%" in legend
-    assert f"{item_bank().n_respondents:,} people" in legend
+    # No norm sample recorded: the bands are those of the default group, all adults 18+.
+    assert f"{item_bank().norms.tables['adults'].n:,} people in your comparison group" in legend
+
+
+def test_bands_show_the_same_group_as_the_percentiles():
+    bank = item_bank()
+    table = bank.norms.select(gender="male", age_band="55+")
+    result = make_result(0.0, 0.0, "secure")
+    result = Result(**{**result.__dict__, "norm_group": table.label, "norm_sample": table.sample})
+    built = chart.build_chart(result, STYLE_NAMES)
+    assert built.density == chart.population_density(bank, table.key)
+    assert built.density != chart.population_density(bank)
+    assert f"{table.n:,} people in your comparison group" in built.description
+    assert str(bank.n_respondents) not in built.description.replace(",", "")
+
+
+def test_every_norm_group_has_a_histogram_of_exactly_its_people():
+    bank = item_bank()
+    for key, table in bank.norms.tables.items():
+        chosen, counts = group_density.group_counts(key)
+        assert chosen == key and counts.sum() == table.n
+    # The default group excludes the under-18s the bank's own histogram includes.
+    everyone = np.asarray(bank.population["counts"]).sum()
+    assert group_density.group_counts(None)[1].sum() == bank.norms.tables["adults"].n < everyone
+
+
+def test_stored_histograms_are_what_the_calibration_data_gives():
+    path = default_data_path()
+    if path is None:
+        pytest.skip("calibration data not available")
+    built = group_density.build_group_histograms(load_ecr_csv(path), item_bank())
+    stored = json.loads(group_density.DENSITY_PATH.read_text(encoding="utf-8"))
+    assert built["groups"] == stored["groups"]
 
 
 def gaussian_grid(step: float = 0.1):
@@ -173,7 +207,7 @@ def test_two_bumps_give_two_loops():
 
 
 def test_highest_density_thresholds_hold_their_share():
-    _, _, density = chart.smoothed_density(item_bank())
+    _, _, density = chart.smoothed_density(item_bank(), group_density.group_counts(None)[1])
     for share, threshold in zip(
         chart.DENSITY_LEVELS, chart.hdr_thresholds(density, chart.DENSITY_LEVELS), strict=True
     ):
