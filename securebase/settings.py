@@ -283,7 +283,9 @@ STORAGES = {
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# English only: no translation machinery on every template render (part of the answer
+# step's cost, docs/benchmarks-web.md).
+USE_I18N = False
 USE_TZ = True
 
 # --- Security -----------------------------------------------------------------------
@@ -300,6 +302,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "securebase.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Django's database sessions, read with one plain SQL statement (securebase/core/sessions.py).
+SESSION_ENGINE = "securebase.core.sessions"
 # Flash messages live in the session: the default cookie storage would add a "messages"
 # cookie that cannot carry the __Host- prefix the session and CSRF cookies have.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
