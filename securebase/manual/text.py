@@ -695,7 +695,20 @@ def dif_conclusion(d: dict[str, Any], total_flags: int, rules: dict[str, Any]) -
 
 def norms(n: dict[str, Any]) -> str:
     bank = n["bank"]
-    rows = [[g["label"].split(" (n=")[0], count(g["n"])] for g in bank["norm_groups"]]
+    sizes = {g["key"]: g["n"] for g in bank["norm_groups"]}
+    bands = [key for key in sizes if "/" not in key and key[0].isdigit()]
+    genders = [key for key in sizes if "/" not in key and not key[0].isdigit()]
+    default = genders.pop(0) if genders else None
+    rows = [
+        [
+            {None: "all adults", "female": "women", "male": "men"}.get(gender, gender),
+            *(
+                count(sizes[key]) if key in sizes else "-"
+                for key in [gender or default, *(f"{gender}/{b}" if gender else b for b in bands)]
+            ),
+        ]
+        for gender in (None, *genders)
+    ]
     shares = bank["style_shares"]
     return f"""## 9. Norms
 
@@ -703,9 +716,13 @@ def norms(n: dict[str, Any]) -> str:
 thetas of the calibration respondents aged 18 and over, the default group when a person gives no
 gender or age, or with the most specific group the person chooses that has at least
 {count(bank["norm_min_group_size"])} people (gender x age band, then age band, then gender, then
-all adults). The tables the site uses:
+all adults). The tables the site uses, with the number of people in each ("-": too few, the
+next broader group is used):
 
-{table(["norm group", "n"], rows)}
+{table(["gender", "all ages 18+", *bands], rows)}
+
+The {count(n["sample"]["gender"]["other"])} respondents of another gender (all ages) are too few
+for a group of their own; a person who gives another gender is compared with their age band.
 
 **How percentiles are computed.** For each group and dimension the bank stores the theta at every
 whole percent (101 quantiles), computed from the full-form EAPs (answered items only). A
