@@ -21,7 +21,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import minimize_scalar
 from scipy.stats import multivariate_normal, norm
@@ -95,6 +94,7 @@ def _names(numbers: list[int]) -> list[str]:
 
 def two_factor_cfa(polychoric: NDArray[np.float64], inputs: Inputs, n: int) -> dict[str, Any]:
     """Two correlated factors, each item on its own dimension; semopy ML on the polychorics."""
+    import pandas as pd
     import semopy
 
     numbers = list(range(1, 37))
