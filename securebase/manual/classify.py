@@ -53,8 +53,8 @@ def classification(bank: ItemBank) -> dict[str, Any]:
         simulation = simulate(form, bank=bank, n=n, seed=SEED)
         result[name] = {
             "n": simulation.n,
-            "consistency": r(simulation.consistency),
-            "accuracy": r(simulation.accuracy),
+            "consistency": r(simulation.consistency, 4),
+            "accuracy": r(simulation.accuracy, 4),
             "se": r(simulation.standard_error(simulation.consistency), 4),
             "by_distance": [
                 {

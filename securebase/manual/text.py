@@ -751,7 +751,7 @@ def classification(n: dict[str, Any]) -> str:
         ("ecr_s", "ECR-S (12 items)"),
     ):
         f = c[form]
-        rows.append([label, count(f["n"]), pct(f["consistency"]), pct(f["accuracy"])])
+        rows.append([label, count(f["n"]), pct(f["consistency"]), pct(f["accuracy"]), pct(f["se"])])
     dist_rows = []
     for k, row in enumerate(c["full"]["by_distance"]):
         band = (
@@ -795,7 +795,7 @@ each simulee answers twice, independently, and each sitting is scored as the sit
 (seed {c["seed"]}). *Consistency* is the chance that the two sittings give the same style;
 *accuracy* the chance that the style is the quadrant of the true thetas.{stored_text}
 
-{table(["form", "simulees", "consistency", "accuracy"], rows)}
+{table(["form", "simulees", "consistency", "accuracy", "Monte Carlo SE"], rows)}
 
 **By distance from the cut.** Right at a cut, a style is close to a coin toss for any
 questionnaire, so agreement is lowest near the cuts: consistency / accuracy by the distance
