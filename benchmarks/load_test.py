@@ -196,51 +196,61 @@ def report(stats: dict[str, dict[str, str]], args: argparse.Namespace, errors: l
 STEP_NAMES = ("step: answer (POST)", "step: question page (GET)")
 
 
+def _merge(runs: list[dict[str, dict[str, str]]], name: str) -> dict[str, float]:
+    """One step over several rounds: total requests and failures, mean req/s, worst p50/p99."""
+    rows = [run[name] for run in runs if name in run]
+    return {
+        "requests": sum(int(row["Request Count"]) for row in rows),
+        "failures": sum(int(row["Failure Count"]) for row in rows),
+        "rps": sum(float(row["Requests/s"]) for row in rows) / max(len(rows), 1),
+        "p50": max(float(row["50%"]) for row in rows),
+        "p99": max(float(row["99%"]) for row in rows),
+    }
+
+
 def ratio_report(
-    health: dict[str, dict[str, str]], steps: dict[str, dict[str, str]], args: argparse.Namespace
-) -> tuple[str, float]:
+    health: list[dict[str, dict[str, str]]],
+    steps: list[dict[str, dict[str, str]]],
+    args: argparse.Namespace,
+) -> tuple[str, float, int]:
     """The answer step's throughput beside the trivial endpoint's, both at saturation."""
-    health_rps = float(health["healthz alone"]["Requests/s"])
-    step_rows = [steps[name] for name in STEP_NAMES if name in steps]
-    step_rps = sum(float(row["Requests/s"]) for row in step_rows)
+    rows = {"GET /healthz": _merge(health, "healthz alone")}
+    for name in STEP_NAMES:
+        rows[name.removeprefix("step: ")] = _merge(steps, name)
+    health_rps = rows["GET /healthz"]["rps"]
+    step_rps = sum(rows[name.removeprefix("step: ")]["rps"] for name in STEP_NAMES)
     ratio = step_rps / health_rps if health_rps else 0.0
     lines = [
         f"- machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}; "
-        f"{args.users} users with no think time, {args.duration} s per phase, one site",
+        f"{args.users} users with no think time; {args.rounds} rounds of {args.duration} s "
+        f"/healthz alone, then {args.duration} s answer steps alone, on one site",
         "",
         "| phase (each alone, saturated) | requests | failures | req/s | p50 ms | p99 ms |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for label, row in [("GET /healthz", health["healthz alone"])] + [
-        (name.removeprefix("step: "), steps[name]) for name in STEP_NAMES if name in steps
-    ]:
+    for label, row in rows.items():
         lines.append(
-            f"| {label} | {row['Request Count']} | {row['Failure Count']} | "
-            f"{float(row['Requests/s']):.1f} | {row['50%']} | {row['99%']} |"
+            f"| {label} | {row['requests']:.0f} | {row['failures']:.0f} | {row['rps']:.1f} | "
+            f"{row['p50']:.0f} | {row['p99']:.0f} |"
         )
     lines += [
         "",
         f"answer step (POST + next question GET): {step_rps:.1f} req/s; "
         f"/healthz alone: {health_rps:.1f} req/s; ratio {ratio:.0%} (target >= 50%)",
     ]
-    return "\n".join(lines), ratio
+    failures = int(sum(row["failures"] for row in rows.values()))
+    return "\n".join(lines), ratio, failures
 
 
 def run_ratio(url: str, args: argparse.Namespace) -> tuple[str, float, int]:
-    health = read_stats(
-        run_locust(url, args.users, args.spawn_rate, args.duration, "0,0", ("HealthOnly",))
-    )
-    steps = read_stats(
-        run_locust(url, args.users, args.spawn_rate, args.duration, "0,0", ("AnswerStepper",))
-    )
-    text, ratio = ratio_report(health, steps, args)
-    failures = sum(
-        int(row["Failure Count"])
-        for stats in (health, steps)
-        for name, row in stats.items()
-        if name != "Aggregated"
-    )
-    return text, ratio, failures
+    """Alternate short saturated phases, so that a neighbour's load on a shared machine
+    falls on both sides of the comparison rather than on one of them."""
+    health, steps = [], []
+    for _ in range(args.rounds):
+        for classes, runs in ((("HealthOnly",), health), (("AnswerStepper",), steps)):
+            stats = run_locust(url, args.users, args.spawn_rate, args.duration, "0,0", classes)
+            runs.append(read_stats(stats))
+    return ratio_report(health, steps, args)
 
 
 def main() -> int:
@@ -257,6 +267,9 @@ def main() -> int:
         "--ratio",
         action="store_true",
         help="saturate /healthz alone, then answer steps alone, and print the ratio",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="--ratio: alternations of the two phases"
     )
     args = parser.parse_args()
     errors: list[str] = []

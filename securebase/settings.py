@@ -277,7 +277,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage, with each URL worked out once per process.
+    "staticfiles": {"BACKEND": "securebase.core.storage.StaticFilesStorage"},
 }
 
 # --- Internationalisation -----------------------------------------------------------
