@@ -34,6 +34,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from securebase.content.entities import STRENGTH_WORDS, STRENGTHS
 from securebase.content.library import Claim, Reference, StylePage, get_library
 from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.psychometrics.classification import full_form_consistency
@@ -64,12 +65,20 @@ SHARE_SLUGS = {
 #: The headline says "most likely X" only from this probability on; below it the answers are
 #: about as consistent with the runner-up, so the headline names both leading styles.
 HEADLINE_PROBABILITY = 0.6
+#: Below this combined probability of the two leading styles, naming two styles would mislead
+#: (answers of "neither agree nor disagree" to everything give about 33/30/19/18), so the
+#: headline says the answers do not point clearly to one style.
+PAIR_PROBABILITY = 0.7
+UNCLEAR_HEADLINE = "Your answers do not point clearly to one style"
 #: Kept for the PDF and mail templates, which say "near a boundary" below the same line.
 BOUNDARY_PROBABILITY = HEADLINE_PROBABILITY
 #: From this probability on, the first screen says the quiz is quite sure.
 SURE_PROBABILITY = 0.9
 #: A dimension's side of its dividing line counts as clear outside this band of P(high).
 UNCLEAR_SIDE = (0.2, 0.8)
+#: "On the high side" (or low) also needs the whole 95% percentile range beyond the group's
+#: middle, so the meaning line never says "high" next to "more than 48% of the group".
+MIDDLE_PERCENTILE = 50.0
 
 # How each dimension is said in plain words. Anxiety is always worry about rejection and
 # abandonment, avoidance always discomfort with closeness and depending on others; both
@@ -81,10 +90,12 @@ DIMENSION_WORDS = {
         "more": "You worry more about rejection and abandonment than",
         "less": "You worry less about rejection and abandonment than",
         "same": "Your worry about rejection and abandonment is right in the middle: "
-        "about half of people worry more and half less.",
-        "high": "you often worry about rejection and abandonment",
-        "low": "worry about rejection and abandonment plays a small part",
+        "about half of the comparison group worry more and half less.",
+        "clearly high": "your worry about rejection and abandonment is on the high side",
+        "high": "your worry about rejection and abandonment is above the dividing line",
         "unclear": "your worry about rejection and abandonment is near the dividing line",
+        "low": "your worry about rejection and abandonment is below the dividing line",
+        "clearly low": "your worry about rejection and abandonment is on the low side",
     },
     "avoidance": {
         "name": "Avoidance",
@@ -92,10 +103,15 @@ DIMENSION_WORDS = {
         "more": "You feel more uncomfortable with closeness and with depending on others than",
         "less": "You feel more at ease with closeness and with depending on others than",
         "same": "Your comfort with closeness and with depending on others is right in the "
-        "middle: about half of people feel more at ease and half less.",
-        "high": "closeness and depending on others tend to feel uncomfortable",
-        "low": "you are mostly at ease with closeness and with depending on others",
-        "unclear": "your comfort with closeness is near the dividing line",
+        "middle: about half of the comparison group feel more at ease and half less.",
+        "clearly high": "closeness and depending on others tend to feel uncomfortable",
+        "high": "your discomfort with closeness and with depending on others is above the "
+        "dividing line",
+        "unclear": "your comfort with closeness and with depending on others is near the "
+        "dividing line",
+        "low": "your discomfort with closeness and with depending on others is below the "
+        "dividing line",
+        "clearly low": "you are mostly at ease with closeness and with depending on others",
     },
 }
 
@@ -129,16 +145,16 @@ def _whole_percentile(value: float) -> int:
 def percentile_sentence(dimension: str, percentile: float) -> str:
     """Where someone stands among other people, without a statistics lesson.
 
-    Above the middle we say "more ... than N% of people", below it "less ... than N%" with N
-    the share above them, because "more than 8% of people" reads as a high score to most
+    Above the middle we say "more ... than N% of the comparison group", below it "less ...
+    than N%" with N the share above them, because "more than 8%" reads as a high score to most
     readers. Avoidance below the middle is "more at ease", never "less uncomfortable".
     """
     words = DIMENSION_WORDS[dimension]
     pct = _whole_percentile(percentile)
     if pct > 50:
-        return f"{words['more']} {pct}% of people."
+        return f"{words['more']} {pct}% of the comparison group."
     if pct < 50:
-        return f"{words['less']} {100 - pct}% of people."
+        return f"{words['less']} {100 - pct}% of the comparison group."
     return words["same"]
 
 
@@ -194,7 +210,8 @@ class StyleChance:
 class DimensionReport:
     """One of the two scores, with every sentence the report says about it.
 
-    ``sentence``: where the person stands ("You worry more ... than 68% of people.");
+    ``sentence``: where the person stands ("You worry more ... than 68% of the comparison
+    group.");
     ``range_sentence``: the 95% range of the percentile and its most likely value;
     ``basis_sentence``: how many questions the score rests on; ``side_sentence``: which side
     of the dividing line the best estimate is on; ``average_sentence``: the
@@ -259,6 +276,7 @@ class ReportContext:
     completed_at: datetime
     form: str
     n_items: int
+    n_full_items: int
     consent_research: bool
     style: str
     style_name: str
@@ -280,6 +298,10 @@ class ReportContext:
     claim_tiers: list[ClaimTier]
     references: list[Reference]
     measure_citation: str
+    #: (strength, what it requires) in the content app's words, strongest first.
+    strength_words: tuple[tuple[str, str], ...] = tuple(
+        (strength, STRENGTH_WORDS[strength]) for strength in STRENGTHS
+    )
 
     @property
     def top(self) -> StyleChance:
@@ -345,12 +367,16 @@ def headline(chances: list[StyleChance]) -> tuple[str, str, list[StyleChance]]:
     """(headline, eyebrow, names in big type): "Most likely X" only from 60% on.
 
     Below :data:`HEADLINE_PROBABILITY` the answers fit the runner-up almost as well, so the
-    headline is "Between X and Y" with the two leading styles, most likely first.
+    headline is "Between X and Y" with the two leading styles, most likely first; when even
+    those two together are below :data:`PAIR_PROBABILITY`, it names no style at all (the
+    names list is empty and templates show the headline itself in big type).
     """
     top = chances[0]
     if top.probability >= HEADLINE_PROBABILITY:
         return f"Most likely {top.name}", "Your attachment style is most likely", [top]
     pair = chances[:2]
+    if sum(chance.probability for chance in pair) < PAIR_PROBABILITY:
+        return UNCLEAR_HEADLINE, "Your result", []
     return (
         f"Between {pair[0].name} and {pair[1].name}",
         "Your answers sit between two styles",
@@ -358,26 +384,30 @@ def headline(chances: list[StyleChance]) -> tuple[str, str, list[StyleChance]]:
     )
 
 
-def _side(p_high: float, words: dict[str, str]) -> str:
+def _side(p_high: float, interval: tuple[float, float], words: dict[str, str]) -> str:
+    """Words for one score, graded so they never contradict the numbers beside them.
+
+    The side of the dividing line is said only when P(high) is outside
+    :data:`UNCLEAR_SIDE`; "on the high side" (or low) only when, in addition, the whole 95%
+    percentile range is beyond the middle of the comparison group.
+    """
     low, high = UNCLEAR_SIDE
     if p_high >= high:
-        return words["high"]
+        return words["clearly high" if interval[0] >= MIDDLE_PERCENTILE else "high"]
     if p_high <= low:
-        return words["low"]
+        return words["clearly low" if interval[1] <= MIDDLE_PERCENTILE else "low"]
     return words["unclear"]
 
 
 def meaning_line(result: Result) -> str:
-    """One line on what the position means, built from the two scores rather than a label.
-
-    A side of a dividing line is stated only when the answers make it clear (P(high) outside
-    :data:`UNCLEAR_SIDE`); otherwise the line says the score is near the dividing line.
-    """
+    """One line on what the position means, built from the two scores rather than a label."""
     p = result.style_probabilities
     p_anxiety_high = p["anxious"] + p["disorganized"]
     p_avoidance_high = p["avoidant"] + p["disorganized"]
-    anxiety = _side(p_anxiety_high, DIMENSION_WORDS["anxiety"])
-    avoidance = _side(p_avoidance_high, DIMENSION_WORDS["avoidance"])
+    anxiety = _side(p_anxiety_high, result.anxiety.percentile_interval, DIMENSION_WORDS["anxiety"])
+    avoidance = _side(
+        p_avoidance_high, result.avoidance.percentile_interval, DIMENSION_WORDS["avoidance"]
+    )
     return f"In close relationships, {anxiety}, and {avoidance}."
 
 
@@ -394,19 +424,31 @@ def certainty_phrase(chances: list[StyleChance]) -> str:
     return f"Not clear-cut: {top.label} {top.name.lower()}, {second.label} {second.name.lower()}."
 
 
-def how_sure_sentences(chances: list[StyleChance], consistency: float) -> list[str]:
+def how_sure_sentences(chances: list[StyleChance], consistency: float, form: str) -> list[str]:
     """What the percentages mean, and what even the full questionnaire can do.
 
-    ``consistency`` is the model's probability that a second, parallel sitting of all 36
-    questions gives the same style (:func:`full_form_consistency`); it is passed in so the
-    figure shown is always the computed one.
+    The percentages mean different things by form: on the full questionnaire they are the
+    model's chance that each style is the person's, on the quick test (``form ==
+    "adaptive"``) the calibrated chance that the full questionnaire would give each style.
+    ``consistency`` is the model's probability that answering all questions twice gives the
+    same style (:func:`full_form_consistency`, simulated); it is passed in so the figure shown
+    is always the computed one.
     """
     top = chances[0]
+    name, count, n_full = top.name.lower(), in_100(top.probability), len(item_bank().items)
+    if form == "adaptive":
+        first = (
+            f"Given answers like yours, the model expects all {n_full} questions to give the "
+            f"{name} style for {count} in 100 people."
+        )
+    else:
+        first = (
+            f"Given answers like yours, the model puts {count} in 100 people in the {name} area."
+        )
     return [
-        f"Of 100 people who answer the way you did, {in_100(top.probability)} would truly "
-        f"fall in the {top.name.lower()} area.",
-        f"Even the full 36-question questionnaire is not exact: taken twice, it gives the "
-        f"same style both times for about {round(consistency * 100)} in 100 people.",
+        first,
+        f"In simulations from our model, answering all {n_full} questions twice gives the same "
+        f"style both times for about {round(consistency * 100)} in 100 people.",
     ]
 
 
@@ -445,8 +487,8 @@ def claim_tiers(style: str, claims: list[Claim]) -> list[ClaimTier]:
     tiers = [
         ClaimTier(
             "About people with your style",
-            "Studies that asked adults about their close relationships with a questionnaire "
-            "like this one.",
+            "Studies that measured adult attachment anxiety and avoidance with a "
+            "questionnaire, as this quiz does.",
             about,
         ),
         ClaimTier(
@@ -489,6 +531,7 @@ def build_report_context(session: QuizSession) -> ReportContext:
         completed_at=session.completed_at,
         form=session.form,
         n_items=anxiety.n_items + avoidance.n_items,
+        n_full_items=len(item_bank().items),
         consent_research=session.consent_research,
         style=result.style,
         style_name=STYLE_NAMES[result.style],
@@ -500,7 +543,7 @@ def build_report_context(session: QuizSession) -> ReportContext:
         headline_names=names,
         meaning=meaning_line(result),
         certainty=certainty_phrase(chances),
-        how_sure=how_sure_sentences(chances, full_form_consistency()),
+        how_sure=how_sure_sentences(chances, full_form_consistency(), session.form),
         anxiety=anxiety,
         avoidance=avoidance,
         norm_group=result.norm_group,

@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from securebase.content.library import get_library
-from securebase.psychometrics import STYLES, DimensionScore, Result
+from securebase.psychometrics import STYLES, DimensionScore, Result, item_bank
 from securebase.psychometrics.classification import full_form_consistency
 from securebase.psychometrics.norms import NormSample
 from securebase.reports.services import (
@@ -30,21 +30,38 @@ from securebase.reports.tests.factories import finished_session
 @pytest.mark.parametrize(
     ("dimension", "percentile", "sentence"),
     [
-        ("anxiety", 62.4, "You worry more about rejection and abandonment than 62% of people."),
-        ("anxiety", 20.0, "You worry less about rejection and abandonment than 80% of people."),
+        (
+            "anxiety",
+            62.4,
+            "You worry more about rejection and abandonment than 62% of the comparison group.",
+        ),
+        (
+            "anxiety",
+            20.0,
+            "You worry less about rejection and abandonment than 80% of the comparison group.",
+        ),
         (
             "avoidance",
             60.0,
             "You feel more uncomfortable with closeness and with depending on others than 60% "
-            "of people.",
+            "of the comparison group.",
         ),
         (
             "avoidance",
             40.0,
-            "You feel more at ease with closeness and with depending on others than 60% of people.",
+            "You feel more at ease with closeness and with depending on others than 60% of the "
+            "comparison group.",
         ),
-        ("anxiety", 99.97, "You worry more about rejection and abandonment than 99% of people."),
-        ("anxiety", 0.01, "You worry less about rejection and abandonment than 99% of people."),
+        (
+            "anxiety",
+            99.97,
+            "You worry more about rejection and abandonment than 99% of the comparison group.",
+        ),
+        (
+            "anxiety",
+            0.01,
+            "You worry less about rejection and abandonment than 99% of the comparison group.",
+        ),
     ],
 )
 def test_percentile_sentences(dimension, percentile, sentence):
@@ -113,31 +130,70 @@ def test_headline_names_two_styles_below_sixty_percent():
     assert [c.style for c in names] == ["avoidant"]
 
 
-def test_how_sure_puts_the_percentages_next_to_what_the_full_form_can_do():
-    sentences = how_sure_sentences(chances(("secure", 0.78), ("anxious", 0.2)), 0.8134)
-    assert sentences[0] == (
-        "Of 100 people who answer the way you did, about 78 would truly fall in the secure area."
+def test_headline_names_no_style_when_the_leading_two_are_below_seventy_percent():
+    spread = chances(
+        ("avoidant", 0.33), ("secure", 0.30), ("anxious", 0.19), ("disorganized", 0.18)
     )
-    assert "about 81 in 100 people" in sentences[1]
-    assert "about 70 in 100" in how_sure_sentences(chances(("secure", 0.9)), 0.7)[1]
-    extreme = how_sure_sentences(chances(("secure", 0.9999)), 0.81)[0]
-    assert "more than 99 would" in extreme
+    title, _, names = headline(spread)
+    assert title == "Your answers do not point clearly to one style"
+    assert names == []
+    # Just at the line, two styles are named again.
+    title, _, names = headline(chances(("avoidant", 0.4), ("secure", 0.3), ("anxious", 0.3)))
+    assert title == "Between Avoidant and Secure" and len(names) == 2
 
 
-def result_with(probabilities: dict[str, float]) -> Result:
-    score = DimensionScore(theta=0.0, se=0.3, percentile=50.0, mean=3.0, n_items=18)
+def test_how_sure_puts_the_percentages_next_to_what_the_full_form_can_do():
+    n_full = len(item_bank().items)
+    sentences = how_sure_sentences(chances(("secure", 0.78), ("anxious", 0.2)), 0.8134, "full")
+    assert sentences[0] == (
+        "Given answers like yours, the model puts about 78 in 100 people in the secure area."
+    )
+    assert sentences[1] == (
+        f"In simulations from our model, answering all {n_full} questions twice gives the "
+        "same style both times for about 81 in 100 people."
+    )
+    assert "about 70 in 100" in how_sure_sentences(chances(("secure", 0.9)), 0.7, "full")[1]
+    extreme = how_sure_sentences(chances(("secure", 0.9999)), 0.81, "full")[0]
+    assert "more than 99 in 100" in extreme
+
+
+def test_how_sure_on_the_quick_test_is_a_forecast_of_the_full_questionnaire():
+    quick = how_sure_sentences(chances(("anxious", 0.7), ("secure", 0.3)), 0.81, "adaptive")[0]
+    n_full = len(item_bank().items)
+    assert quick == (
+        f"Given answers like yours, the model expects all {n_full} questions to give the "
+        "anxious style for about 70 in 100 people."
+    )
+
+
+def result_with(
+    probabilities: dict[str, float], interval: tuple[float, float] = (40.0, 60.0)
+) -> Result:
+    score = DimensionScore(
+        theta=0.0, se=0.3, percentile=50.0, mean=3.0, n_items=18, percentile_interval=interval
+    )
     return Result("secure", probabilities, score, score, "adults 18+")
 
 
 def test_meaning_line_states_a_side_only_when_the_answers_make_it_clear():
-    clear = result_with({"secure": 0.0, "anxious": 0.0, "avoidant": 0.0, "disorganized": 1.0})
-    assert meaning_line(clear) == (
-        "In close relationships, you often worry about rejection and abandonment, and "
-        "closeness and depending on others tend to feel uncomfortable."
+    high = {"secure": 0.0, "anxious": 0.0, "avoidant": 0.0, "disorganized": 1.0}
+    assert meaning_line(result_with(high, (70.0, 90.0))) == (
+        "In close relationships, your worry about rejection and abandonment is on the high "
+        "side, and closeness and depending on others tend to feel uncomfortable."
     )
-    secure = result_with({"secure": 0.95, "anxious": 0.03, "avoidant": 0.02, "disorganized": 0})
-    assert "plays a small part" in meaning_line(secure)
-    assert "mostly at ease with closeness" in meaning_line(secure)
+    # Clearly above the line, but the range reaches below the middle of the group (say the
+    # 52nd percentile, 40th to 65th): above the dividing line, not "high".
+    assert meaning_line(result_with(high, (40.0, 65.0))) == (
+        "In close relationships, your worry about rejection and abandonment is above the "
+        "dividing line, and your discomfort with closeness and with depending on others is "
+        "above the dividing line."
+    )
+    secure = {"secure": 0.95, "anxious": 0.03, "avoidant": 0.02, "disorganized": 0}
+    clearly_low = meaning_line(result_with(secure, (10.0, 30.0)))
+    assert "worry about rejection and abandonment is on the low side" in clearly_low
+    assert "mostly at ease with closeness" in clearly_low
+    low = meaning_line(result_with(secure, (25.0, 55.0)))
+    assert low.count("below the dividing line") == 2
     unsure = result_with({"secure": 0.3, "anxious": 0.2, "avoidant": 0.3, "disorganized": 0.2})
     assert meaning_line(unsure).count("near the dividing line") == 2
 
@@ -248,6 +304,19 @@ def test_a_result_near_a_boundary_names_the_two_leading_styles():
     assert report.top.probability < 0.6
     assert report.near_boundary
     assert report.runner_up == report.chances[1]
+    # The leading two together are below 70%: no style is named.
+    assert report.chances[0].probability + report.chances[1].probability < 0.7
+    assert report.headline == "Your answers do not point clearly to one style"
+    assert report.headline_names == []
+    assert report.certainty.startswith("Not clear-cut")
+
+
+@pytest.mark.django_db
+def test_a_result_between_two_styles_names_both():
+    session = finished_session(form="full", keyed={"anxiety": 5, "avoidance": 3})
+    report = build_report_context(session)
+
+    assert report.top.probability < 0.6
+    assert report.chances[0].probability + report.chances[1].probability >= 0.7
     assert report.headline == f"Between {report.chances[0].name} and {report.chances[1].name}"
     assert [c.style for c in report.headline_names] == [c.style for c in report.chances[:2]]
-    assert report.certainty.startswith("Not clear-cut")
