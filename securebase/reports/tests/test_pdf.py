@@ -108,7 +108,7 @@ def test_evidence_is_filed_under_your_style_or_related_research():
         assert heading in text
     related = next(tier for tier in report.claim_tiers if tier.related)
     for claim in related.claims:  # each related finding says how attachment was measured
-        assert f"{claim.measure_phrase.lower()}." in text
+        assert f"{claim.measure_phrase}." in text
     for banned in ("anxious about closeness", "less uncomfortable", "Findings about the"):
         assert banned not in text
 
