@@ -2,6 +2,7 @@
 accessibility, the copy button, the share page, and the forms."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import assert_accessible
 from securebase.reports.tests.factories import finished_session
@@ -97,7 +98,8 @@ def test_copy_button_copies_the_private_link(page):
     field = page.get_by_label("Your private link")
     assert field.input_value().endswith(f"/results/{session.token}/")
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_role("button", name="Copied").is_visible()
+    # The clipboard write is asynchronous: wait for the button to say so.
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == field.input_value()
 
 
