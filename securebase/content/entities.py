@@ -79,7 +79,8 @@ ATTACHMENT_MEASURE_PHRASES: dict[str, str] = {
     "like this quiz",
     "self-report-adult": "measured with an adult attachment questionnaire scored for anxiety "
     "and avoidance, like this quiz, though not necessarily about romantic partners",
-    "self-report-other": "measured with a different questionnaire, not the one this quiz uses",
+    "self-report-other": "measured with another questionnaire that we could not confirm "
+    "measures adult attachment as this quiz does",
     "interview": "measured with an attachment interview (the Adult Attachment Interview), "
     "not a questionnaire like this quiz",
     "projective": "measured with a picture-story task (the Adult Attachment Projective Picture "
@@ -251,7 +252,7 @@ class Claim:
             return f"{self.population} ({self.n:,} people)"
         if self.evidence_kind in {"review", "meta-analysis", "animal"}:
             return self.population
-        return f"{self.population} (number of people not checked)"
+        return f"{self.population} (we have not checked how many took part)"
 
     @property
     def concern_labels(self) -> list[str]:
@@ -424,8 +425,9 @@ def _tiers(group: str) -> list[tuple[str, str, Callable[[Claim], bool]]]:
     tiers: list[tuple[str, str, Callable[[Claim], bool]]]
     if group in STYLES:
         label = GROUP_LABELS[group].lower()
+        article = "an" if label[0] in "aeiou" else "a"
         tiers = [
-            (f"About people with a {label} style", group, _about_style),
+            (f"About people with {article} {label} style", group, _about_style),
             (f"Related research on {label} attachment (other measures)", group, _any),
         ]
         if group != "secure":

@@ -84,3 +84,10 @@ def test_the_oxytocin_articles_carry_the_measurement_and_replication_caveats(lib
     }
     for slug in ("what-is-oxytocin", "oxytocin-and-attachment"):
         assert caveats <= {claim.id for claim in library.article(slug).claims}, slug
+
+
+def test_style_headings_take_the_right_article(library) -> None:
+    headings = {style: library.evidence_for(style)[0].heading for style in STYLES}
+    assert headings["anxious"] == "About people with an anxious style"
+    assert headings["avoidant"] == "About people with an avoidant style"
+    assert headings["disorganized"] == "About people with a fearful-avoidant style"

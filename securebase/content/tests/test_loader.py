@@ -194,7 +194,7 @@ def test_claims_say_who_was_studied_and_how_attachment_was_measured(fixture_libr
 def test_a_study_of_unchecked_size_says_so(library_dir) -> None:
     edit_evidence(library_dir, lambda data: claim_by_id(data, "insecure-styles").update(n=None))
     claim = load_library(library_dir).claim("insecure-styles")
-    assert claim.who_phrase == "Healthy men (number of people not checked)"
+    assert claim.who_phrase == "Healthy men (we have not checked how many took part)"
 
 
 def test_a_clinical_sample_is_related_research_even_with_the_quiz_s_measure(library_dir) -> None:
