@@ -111,6 +111,14 @@ def test_evidence_is_filed_under_your_style_or_related_research():
         assert f"{claim.measure_phrase}." in text
     for banned in ("anxious about closeness", "less uncomfortable", "Findings about the"):
         assert banned not in text
+    # The strength labels are explained in the content app's own words (the rule it enforces).
+    for strength, words in report.strength_words:
+        assert f"{strength.capitalize()}: {words}" in text
+    assert re.search(
+        r"None of it is a reason to seek or to avoid treatment; if you are "
+        r"struggling, see page \d+\.",
+        text,
+    )
 
 
 def test_help_lines_are_printed_with_their_numbers_where_the_cover_says():
