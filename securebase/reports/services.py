@@ -120,6 +120,12 @@ DIVIDING_LINE = (
     '3, "neither agree nor disagree"; above it counts as high.'
 )
 N_EXPLAINED = '"n=" is the number of people in the group.'
+#: What the two scores are, said once on the page and in the PDF: the quiz measures adult
+#: attachment by self-report, which is neither a diagnosis nor a view of childhood.
+MEASURE_LINE = (
+    "From your answers about adult close relationships, mostly with partners. Not a "
+    "diagnosis; nothing certain about your childhood."
+)
 REVERSE_WORDED = (
     "Some statements are worded the other way round; for those, disagreeing counts toward "
     "the score, so this average can differ from the plain average of your clicks."
@@ -298,6 +304,7 @@ class ReportContext:
     claim_tiers: list[ClaimTier]
     references: list[Reference]
     measure_citation: str
+    measure_line: str = MEASURE_LINE
     #: (strength, what it requires) in the content app's words, strongest first.
     strength_words: tuple[tuple[str, str], ...] = tuple(
         (strength, STRENGTH_WORDS[strength]) for strength in STRENGTHS

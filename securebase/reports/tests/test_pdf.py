@@ -76,7 +76,7 @@ def test_fearful_avoidant_report_says_what_the_page_says():
     assert report.style == "disorganized"
     assert f"{report.headline_eyebrow} Fearful-avoidant" in text
     assert "Disorganized" not in text
-    for sentence in (report.meaning, report.certainty, *report.how_sure):
+    for sentence in (report.meaning, report.certainty, report.measure_line, *report.how_sure):
         assert sentence in text
     for dimension in report.dimensions:
         assert dimension.sentence in text

@@ -11,7 +11,7 @@ from securebase.quiz import services as quiz
 from securebase.quiz.models import Answer
 from securebase.reports.models import ReportEmail
 from securebase.reports.pdf import render_pdf
-from securebase.reports.services import build_report_context
+from securebase.reports.services import STYLE_NAMES, build_report_context
 from securebase.reports.tasks import send_report_email
 from securebase.reports.tests.factories import finished_session, unfinished_session
 from securebase.reports.tests.pdf_tools import pdf_info, pdf_metadata
@@ -249,6 +249,19 @@ def visible_text(html: str) -> str:
     """The words a reader sees: no tags, attributes, scripts or the SVG's class names."""
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_answers_that_point_nowhere_name_no_style_in_the_headline(client):
+    # "Neither agree nor disagree" to everything: about 33/30/19/18.
+    session = finished_session(form="full", keyed={"anxiety": 3, "avoidance": 3})
+    html = client.get(f"/results/{session.token}/").content.decode()
+
+    h1 = visible_text(re.search(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S).group(1))
+    assert "Your answers do not point clearly to one style" in h1
+    assert not any(name in h1 for name in STYLE_NAMES.values())
+    text = visible_text(html)
+    assert "From your answers about adult close relationships" in text
+    assert "nothing certain about your childhood" in text
 
 
 def test_high_anxiety_high_avoidance_is_shown_as_fearful_avoidant(client):
