@@ -5,8 +5,9 @@ drift apart. Every sentence that interprets a number (the headline, how sure the
 percentiles, the comparison group) is written here rather than in templates, so it is tested
 and says exactly one thing. The names below are the contract with the PDF and mail templates:
 
-- ``report.headline`` ("Most likely Secure" / "Between Avoidant and Secure"), with
-  ``headline_eyebrow`` and ``headline_names`` for the big type, and ``meaning``, one line on
+- ``report.headline`` ("Most likely Secure" / "Between Avoidant and Secure" / "Your answers
+  do not point clearly to one style"), with ``headline_eyebrow`` and ``headline_names`` for
+  the big type (empty for the last: show the headline itself), and ``meaning``, one line on
   what the position means in everyday words;
 - ``report.certainty`` (a short phrase for the first screen) and ``report.how_sure``
   (two sentences: what the percentages mean, and how often even the full questionnaire gives
