@@ -73,6 +73,7 @@ pytest-postgres: $(VENV)/.dev
 # --- research and maintenance ----------------------------------------------------------
 calibrate: $(VENV)/.runtime
 	$(BIN)/python -m securebase.psychometrics.calibrate --data $(ECR_DATA)
+	$(BIN)/python -m securebase.reports.group_density --data $(ECR_DATA)
 
 bench: $(VENV)/.dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt
