@@ -196,3 +196,41 @@ def test_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     assert database.stat().st_mode & 0o777 == 0o600
     for journal in tmp_path.glob("securebase.sqlite3-*"):  # WAL and shared-memory files
         assert journal.stat().st_mode & 0o777 == 0o600, journal.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("allowed", "expected"), [("127.0.0.1", 200), ("192.0.2.1", 301)])
+def test_gunicorn_believes_forwarded_proto_only_from_allowed_proxies(
+    tmp_path: Path, allowed: str, expected: int
+) -> None:
+    """Behind the proxy (our peer is 127.0.0.1 here) "X-Forwarded-Proto: https" makes the
+    request HTTPS; from any address not in FORWARDED_ALLOW_IPS it is ignored, so the page
+    redirects to HTTPS as a plain HTTP request must."""
+    import urllib.error
+    import urllib.request
+
+    from tests.faults.procs import WebTier
+
+    env = _production_env(tmp_path, FORWARDED_ALLOW_IPS=allowed, ALLOWED_HOSTS="127.0.0.1")
+    assert _manage(env, "migrate", "--noinput").returncode == 0
+    from django.conf import settings
+
+    (tmp_path / "static").symlink_to(settings.STATIC_ROOT, target_is_directory=True)
+    web = WebTier(env, tmp_path / "gunicorn.log", workers=1).start()
+    try:
+        request = urllib.request.Request(
+            f"{web.url}/about/", headers={"X-Forwarded-Proto": "https"}
+        )
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        try:
+            with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+    finally:
+        web.stop()
+    assert status == expected, (tmp_path / "gunicorn.log").read_text()[-2000:]
