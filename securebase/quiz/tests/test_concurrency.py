@@ -86,3 +86,27 @@ def test_answers_and_back_interleaved_keep_rows_and_state_in_sync() -> None:
     rows = list(session.answers.values_list("item", "value"))
     assert [list(row) for row in rows] == session.state["answers"]
     assert list(session.answers.values_list("position", flat=True)) == list(range(1, len(rows) + 1))
+
+
+def test_a_back_sent_several_times_at_once_takes_back_one_answer() -> None:
+    """A retried API "back" (a lost response, a double tap) arrives while the first one is
+    still running; the question on screen makes them all one step back."""
+    import json
+
+    from django.test import Client
+
+    token = services.start_session("full", consent_research=False).token
+    for item in (1, 2, 3):
+        services.submit_answer(token, item, 2)
+
+    def back() -> Any:
+        return Client().post(
+            f"/api/v1/sessions/{token}/back", json.dumps({"item": 4}), "application/json"
+        )
+
+    outcomes = run_together([back] * THREADS)
+    assert {response.status_code for response in outcomes} == {200}, outcomes
+    assert {response.json()["next_item"]["number"] for response in outcomes} == {3}
+    session = QuizSession.objects.get(token=token)
+    assert sorted(session.answers.values_list("item", flat=True)) == [1, 2]
+    assert session.state["answers"] == [[1, 2], [2, 2]]
