@@ -223,10 +223,13 @@ def _save(session: QuizSession, order: QuestionOrder) -> None:
     if session.form == QuizForm.ADAPTIVE:
         state[_SHOWN_TOTAL] = _shown_total(_previous_total(session), order)
     session.state = state
+    # Only the columns an answer changes: one short UPDATE inside the write lock.
+    changed = ["state", "updated_at"]
     if order.next_item() is None:
         session.result = order.result().to_dict()
         session.completed_at = timezone.now()
-    session.save()
+        changed += ["result", "completed_at"]
+    session.save(update_fields=changed)
 
 
 def _answer_current(session: QuizSession, order: QuestionOrder, item: int, value: int) -> Step:

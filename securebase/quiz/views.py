@@ -37,6 +37,25 @@ def question_url(token: str, position: int) -> str:
     return reverse("quiz:position", kwargs={"token": token, "position": position})
 
 
+class _QuizUrls:
+    """The addresses one question page links to, from a single ``reverse()``.
+
+    A question page needs up to five addresses of the same quiz; reversing each one
+    costs more than the rest of building the page's context, so the others are derived
+    from the quiz's own address (``urls.py`` nests them all under it).
+    """
+
+    def __init__(self, token: str) -> None:
+        self.base = reverse("quiz:question", kwargs={"token": token})
+
+    def position(self, position: int) -> str:
+        return f"{self.base}q/{position}/"
+
+    @property
+    def delete(self) -> str:
+        return f"{self.base}delete/"
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -126,18 +145,18 @@ def _render_question(
         {"value": value, "label": label, "pressed": step.previous_value == value}
         for value, label in enumerate(labels, start=1)
     ]
-    url = question_url(token, step.position)
+    urls = _QuizUrls(token)
+    url = urls.position(step.position)
     context = {
         "step": step,
         "options": options,
         "error": error,
         "percent": round(step.progress * 100),
         "question_url": url,
-        "back_url": question_url(token, step.position - 1) if step.position > 1 else None,
-        "current_url": None if step.is_current else question_url(token, step.answered + 1),
-        "start_url": reverse("quiz:start"),
-        "delete_url": reverse("quiz:delete", kwargs={"token": token}),
-        "resume_url": request.build_absolute_uri(reverse("quiz:question", kwargs={"token": token})),
+        "back_url": urls.position(step.position - 1) if step.position > 1 else None,
+        "current_url": None if step.is_current else urls.position(step.answered + 1),
+        "delete_url": urls.delete,
+        "resume_url": request.build_absolute_uri(urls.base),
     }
     if _is_htmx(request) and status >= 400:
         # htmx does not swap error responses; the message must still reach the person.
@@ -160,14 +179,18 @@ def _after_write(request: HttpRequest, token: str, step: services.Step) -> HttpR
     return private_response(response)
 
 
+def _remember(request: HttpRequest, token: str) -> None:
+    """Opening the private link on another device makes that browser resume it too."""
+    if request.session.get(SESSION_KEY) != token:
+        request.session[SESSION_KEY] = token
+
+
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, token: str, position: int | None = None) -> HttpResponse:
     """GET: the question at ``position`` (the private link: the current one). POST: answer it."""
-    session = _session_or_404(token)
-    if request.session.get(SESSION_KEY) != session.token:
-        # Opening the private link on another device makes that browser resume it too.
-        request.session[SESSION_KEY] = session.token
     if request.method == "GET":
+        session = _session_or_404(token)
+        _remember(request, session.token)
         if session.is_completed:
             return private_response(redirect(result_url(token)))
         step = services.step_at(session, position)
@@ -177,6 +200,8 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
         return _render_question(request, step, token)
     form = AnswerForm(request.POST)
     if not form.is_valid():
+        session = _session_or_404(token)
+        _remember(request, session.token)
         message = (
             form.errors["value"][0]
             if "value" in form.errors
@@ -186,6 +211,7 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
         if step.done:
             return _finished(request, token)
         return _render_question(request, step, token, message, status=422)
+    # A valid answer reads the session once, locked, inside the service's transaction.
     item, value = form.cleaned_data["item"], form.cleaned_data["value"]
     try:
         if position is None:
@@ -193,12 +219,14 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
         else:
             step = services.answer_at(token, position, item, value)
     except services.InvalidAnswer as error:
+        _remember(request, token)
         step = services.current_step(services.get_session(token))
         if step.done:
             return _finished(request, token)
         return _render_question(request, step, token, error.detail, status=422)
     except services.SessionNotFound:
         raise Http404("no such quiz") from None
+    _remember(request, token)
     return _after_write(request, token, step)
 
 
