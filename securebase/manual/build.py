@@ -50,7 +50,14 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     from securebase.manual import figures as fig
     from securebase.manual.bank_facts import bank_facts
     from securebase.manual.cache import cached, stage_key
-    from securebase.psychometrics import adaptive, adaptive_rules, classification
+    from securebase.psychometrics import (
+        adaptive,
+        adaptive_rules,
+        classification,
+        grm,
+        scoring,
+        styles,
+    )
 
     start = time.perf_counter()
     data, bank = inputs.data_path, BANK_PATH
@@ -74,11 +81,13 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         "cross-check with mirt", [data], [crosscheck], lambda: crosscheck.mirt_estimates(inputs)
     )
     numbers["crosscheck"] = crosscheck.crosscheck(inputs.bank, estimates)
-    numbers["dif"] = stage("DIF", [data, bank], [dif, descriptive], lambda: dif.dif(inputs))
+    numbers["dif"] = stage(
+        "DIF", [data, bank], [dif, descriptive, scoring, grm], lambda: dif.dif(inputs)
+    )
     numbers["classification"] = stage(
         "classification",
         [bank, adaptive_rules.RULES_PATH],
-        [classify, classification, adaptive, adaptive_rules],
+        [classify, classification, adaptive, adaptive_rules, scoring, grm, styles],
         lambda: classify.classification(inputs.bank),
     )
     numbers["adaptive"] = adaptive_study.adaptive_facts()
