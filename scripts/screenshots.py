@@ -50,20 +50,19 @@ def pattern(anxiety: int, avoidance: int) -> dict[int, int]:
 
 
 def near_boundary() -> dict[int, int]:
-    """A full-form pattern whose most likely style has probability below 60%."""
-    base = pattern(3, 3)
-    numbers = sorted(base)
-    best, best_top = base, 1.0
-    for shift in range(36):
-        answers = dict(base)
-        for number in numbers[:shift]:
-            answers[number] = min(5, answers[number] + 1) if number % 2 else answers[number]
-        top = max(score(answers).style_probabilities.values())
-        if 0.35 < top < best_top:
-            best, best_top = answers, top
-        if top < 0.55:
-            return answers
-    return best
+    """A full-form pattern between two styles: top style below 60%, top two above 70%."""
+    numbers = sorted(pattern(3, 3))
+    for anxiety in (2, 3, 4):
+        for avoidance in (2, 3, 4):
+            base = pattern(anxiety, avoidance)
+            for shift in range(len(numbers) + 1):
+                answers = dict(base)
+                for number in numbers[:shift]:
+                    answers[number] = min(5, answers[number] + 1)
+                top_two = sorted(score(answers).style_probabilities.values())[-2:]
+                if top_two[1] < 0.6 and sum(top_two) >= 0.7:
+                    return answers
+    raise RuntimeError("no near-boundary pattern found")
 
 
 def finished_session(base_url: str, answers: dict[int, int]) -> str:
@@ -89,7 +88,8 @@ def result_types() -> dict[str, tuple[str, dict[int, int]]]:
         "result-anxious": ("Result: anxious (full form)", pattern(5, 2)),
         "result-avoidant": ("Result: avoidant (full form)", pattern(2, 5)),
         "result-fearful-avoidant": ("Result: fearful-avoidant (full form)", pattern(5, 5)),
-        "result-near-boundary": ("Result: near a boundary (top style < 60%)", near_boundary()),
+        "result-near-boundary": ("Result: between two styles (top style < 60%)", near_boundary()),
+        "result-unclear": ("Result: no clear style (neutral answers)", pattern(3, 3)),
     }
 
 
