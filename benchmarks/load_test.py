@@ -26,6 +26,7 @@ import platform
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -130,6 +131,7 @@ def run_locust(
     duration: int,
     think: str,
     classes: tuple[str, ...] = QUIZ_RUN,
+    quiet: bool = False,
 ) -> Path:
     out = Path(tempfile.mkdtemp(prefix="securebase-locust-"))
     command = [
@@ -155,8 +157,13 @@ def run_locust(
         "WARNING",
     ]
     env = {**os.environ, "BENCH_THINK_SECONDS": think}
-    result = subprocess.run(command, cwd=ROOT, env=env, timeout=duration + 120, check=False)
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, timeout=duration + 120, check=False, capture_output=quiet
+    )
     if result.returncode not in (0, 1):  # 1 = some requests failed; reported below
+        if quiet:
+            sys.stderr.write(result.stdout.decode(errors="replace")[-4000:])
+            sys.stderr.write(result.stderr.decode(errors="replace")[-4000:])
         raise SystemExit(f"locust exited with {result.returncode}")
     return out / "run_stats.csv"
 
@@ -196,16 +203,34 @@ def report(stats: dict[str, dict[str, str]], args: argparse.Namespace, errors: l
 STEP_NAMES = ("step: answer (POST)", "step: question page (GET)")
 
 
+def _rps(run: dict[str, dict[str, str]], name: str) -> float:
+    row = run.get(name)
+    return float(row["Requests/s"]) if row else 0.0
+
+
 def _merge(runs: list[dict[str, dict[str, str]]], name: str) -> dict[str, float]:
-    """One step over several rounds: total requests and failures, mean req/s, worst p50/p99."""
+    """One step over several rounds: total requests and failures, median req/s, worst p50/p99."""
     rows = [run[name] for run in runs if name in run]
     return {
         "requests": sum(int(row["Request Count"]) for row in rows),
         "failures": sum(int(row["Failure Count"]) for row in rows),
-        "rps": sum(float(row["Requests/s"]) for row in rows) / max(len(rows), 1),
-        "p50": max(float(row["50%"]) for row in rows),
-        "p99": max(float(row["99%"]) for row in rows),
+        "rps": statistics.median(float(row["Requests/s"]) for row in rows) if rows else 0.0,
+        "p50": max((float(row["50%"]) for row in rows), default=0.0),
+        "p99": max((float(row["99%"]) for row in rows), default=0.0),
     }
+
+
+def round_shares(
+    health: list[dict[str, dict[str, str]]], steps: list[dict[str, dict[str, str]]]
+) -> list[tuple[float, float, float]]:
+    """Per round: (/healthz req/s, answer step req/s, share). A round is one /healthz phase
+    and the answer phase right after it, so both saw about the same neighbours' load."""
+    rounds = []
+    for health_run, step_run in zip(health, steps, strict=True):
+        health_rps = _rps(health_run, "healthz alone")
+        step_rps = sum(_rps(step_run, name) for name in STEP_NAMES)
+        rounds.append((health_rps, step_rps, step_rps / health_rps if health_rps else 0.0))
+    return rounds
 
 
 def ratio_report(
@@ -213,19 +238,33 @@ def ratio_report(
     steps: list[dict[str, dict[str, str]]],
     args: argparse.Namespace,
 ) -> tuple[str, float, int]:
-    """The answer step's throughput beside the trivial endpoint's, both at saturation."""
+    """The answer step's throughput beside the trivial endpoint's, both at saturation.
+
+    The figure is the median of the per-round shares: a round whose two phases met
+    different loads from other work on a shared machine moves the median less than it
+    would move a mean or a single long run.
+    """
     rows = {"GET /healthz": _merge(health, "healthz alone")}
     for name in STEP_NAMES:
         rows[name.removeprefix("step: ")] = _merge(steps, name)
-    health_rps = rows["GET /healthz"]["rps"]
-    step_rps = sum(rows[name.removeprefix("step: ")]["rps"] for name in STEP_NAMES)
-    ratio = step_rps / health_rps if health_rps else 0.0
+    rounds = round_shares(health, steps)
+    ratio = statistics.median(share for _, _, share in rounds) if rounds else 0.0
+    load = os.getloadavg()
     lines = [
-        f"- machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}; "
-        f"{args.users} users with no think time; {args.rounds} rounds of {args.duration} s "
+        f"- machine: {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
+        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) at the "
+        f"end; {args.users} users with no think time; {args.rounds} rounds of {args.duration} s "
         f"/healthz alone, then {args.duration} s answer steps alone, on one site",
         "",
-        "| phase (each alone, saturated) | requests | failures | req/s | p50 ms | p99 ms |",
+        "| round | /healthz alone, req/s | answer step (POST + GET), req/s | share |",
+        "|---:|---:|---:|---:|",
+    ]
+    for number, (health_rps, step_rps, share) in enumerate(rounds, start=1):
+        lines.append(f"| {number} | {health_rps:.0f} | {step_rps:.0f} | {share:.0%} |")
+    lines += [
+        "",
+        "| phase (each alone, saturated) | requests | failures | median req/s | worst p50 ms "
+        "| worst p99 ms |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for label, row in rows.items():
@@ -235,8 +274,8 @@ def ratio_report(
         )
     lines += [
         "",
-        f"answer step (POST + next question GET): {step_rps:.1f} req/s; "
-        f"/healthz alone: {health_rps:.1f} req/s; ratio {ratio:.0%} (target >= 50%)",
+        f"answer step (POST + next question GET) as a share of /healthz: median of "
+        f"{len(rounds)} rounds {ratio:.0%} (target >= 50%)",
     ]
     failures = int(sum(row["failures"] for row in rows.values()))
     return "\n".join(lines), ratio, failures
@@ -248,7 +287,9 @@ def run_ratio(url: str, args: argparse.Namespace) -> tuple[str, float, int]:
     health, steps = [], []
     for _ in range(args.rounds):
         for classes, runs in ((("HealthOnly",), health), (("AnswerStepper",), steps)):
-            stats = run_locust(url, args.users, args.spawn_rate, args.duration, "0,0", classes)
+            stats = run_locust(
+                url, args.users, args.spawn_rate, args.duration, "0,0", classes, quiet=True
+            )
             runs.append(read_stats(stats))
     return ratio_report(health, steps, args)
 

@@ -138,10 +138,11 @@ class AnswerStepper(FastHttpUser):
         with self.client.post(
             "/quiz/", data=form, name="setup: start", allow_redirects=False, catch_response=True
         ) as started:
-            token = TOKEN_RE.search(redirect_target(started))
-        if token is None:
+            # The first question's own address: every answer form posts to the address of
+            # the question it shows, as in a browser.
+            question_url = redirect_target(started)
+        if TOKEN_RE.search(question_url) is None:
             return
-        question_url = f"/quiz/s/{token.group(1)}/"
         page = self.client.get(question_url, name="step: question page (GET)")
         for _ in range(MAX_ANSWERS):
             item, csrf = ITEM_RE.search(page.text or ""), CSRF_RE.search(page.text or "")
@@ -158,6 +159,7 @@ class AnswerStepper(FastHttpUser):
                 location = redirect_target(answered)
             if not location or "/quiz/s/" not in location or "/about-you/" in location:
                 return  # the quiz is over; the result page is not part of the step
+            question_url = location
             page = self.client.get(location, name="step: question page (GET)")
 
 

@@ -54,3 +54,32 @@ def test_an_answer_step_costs_at_most_eight_queries_and_healthz_one(client: Clie
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/healthz").status_code == 200
     assert len(queries.captured_queries) == 1
+
+
+@pytest.mark.django_db
+def test_an_htmx_answer_gets_the_question_fragment_and_a_full_page_gets_the_page(
+    client: Client,
+) -> None:
+    """htmx swaps in ``#quiz`` only, so it is sent only that; a browser without JS, the page."""
+    page = client.get("/quiz/")
+    csrf = CSRF_RE.search(page.content.decode())
+    assert csrf
+    url = client.post(
+        "/quiz/", {"csrfmiddlewaretoken": csrf.group(1), "form": "full", "adult": "on"}
+    )["Location"]
+    html = client.get(url).content.decode()
+    assert html.lstrip().startswith("<!doctype html>") and 'class="site-header"' in html
+    item, csrf = ITEM_RE.search(html), CSRF_RE.search(html)
+    assert item and csrf
+    with CaptureQueriesContext(connection) as queries:
+        answered = client.post(
+            url,
+            {"csrfmiddlewaretoken": csrf.group(1), "item": item.group(1), "value": 4},
+            headers={"HX-Request": "true"},
+        )
+    fragment = answered.content.decode()
+    assert answered.status_code == 200 and answered["HX-Push-Url"].endswith("/q/2/")
+    assert fragment.lstrip().startswith('<div id="quiz"') and "<html" not in fragment
+    assert 'name="item" value="2"' in fragment and "site-header" not in fragment
+    # One request instead of the POST and GET pair: the write and the Django session only.
+    assert len(queries.captured_queries) <= MAX_QUERIES_PER_STEP - 2

@@ -141,8 +141,10 @@ def _render_question(
     request: HttpRequest, step: services.Step, token: str, error: str = "", status: int = 200
 ) -> HttpResponse:
     labels = item_bank().response_labels
+    # Values as text: they only go into HTML attributes, and an int would pass through
+    # number localisation twice per button on every render.
     options = [
-        {"value": value, "label": label, "pressed": step.previous_value == value}
+        {"value": str(value), "label": label, "pressed": step.previous_value == value}
         for value, label in enumerate(labels, start=1)
     ]
     urls = _QuizUrls(token)
@@ -161,7 +163,9 @@ def _render_question(
     if _is_htmx(request) and status >= 400:
         # htmx does not swap error responses; the message must still reach the person.
         status = 200
-    response = render(request, "quiz/question.html", context, status=status)
+    # htmx swaps in #quiz only: it gets just that fragment; without JavaScript, the page.
+    template = "quiz/_question.html" if _is_htmx(request) else "quiz/question.html"
+    response = render(request, template, context, status=status)
     if _is_htmx(request):
         # The address of the question now on screen, so Back returns to this one.
         response["HX-Push-Url"] = url
