@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from securebase.psychometrics import item_bank
+from securebase.psychometrics.adaptive import TYPICAL_LENGTH, TYPICAL_LENGTH_RANGE
 
 # Stated in the schema as minimum/maximum; checked by the service layer, which answers
 # with the stable error codes (item_not_asked, invalid_value) rather than pydantic's.
@@ -17,7 +18,10 @@ VALUE_RANGE = {"minimum": 1, "maximum": len(item_bank().response_labels)}
 
 class StartIn(Schema):
     form: Literal["adaptive", "full"] = Field(
-        "adaptive", description="adaptive: about 12 questions; full: all 36 ECR items"
+        "adaptive",
+        description=f"adaptive: about {TYPICAL_LENGTH} questions on average "
+        f"(most people {TYPICAL_LENGTH_RANGE[0]} to {TYPICAL_LENGTH_RANGE[1]}); "
+        "full: all 36 ECR items",
     )
     consent_research: StrictBool = Field(
         False, description="allow anonymous research use of the answers"
@@ -77,19 +81,54 @@ class SessionOut(StepOut):
 
 
 class DimensionOut(Schema):
-    theta: float
-    se: float
-    percentile: float
-    mean: float | None
-    n_items: int
+    theta: float = Field(..., description="EAP score on the latent scale (mean 0, SD 1)")
+    se: float = Field(..., description="posterior standard deviation of theta")
+    percentile: float = Field(
+        ..., description="0..100: the most likely share of the norm group scoring lower"
+    )
+    percentile_interval: tuple[float, float] = Field(
+        ...,
+        description="0..100: central 95% posterior range of the percentile; show this range, "
+        "not the single value alone",
+    )
+    mean: float | None = Field(
+        ..., description="1..5: mean of the keyed answers (reverse-worded items flipped)"
+    )
+    n_items: int = Field(..., description="how many questions this score rests on")
+
+
+class NormSampleOut(Schema):
+    key: str
+    label: str
+    n: int = Field(..., description="people in the norm group")
+    share_women: float = Field(..., description="0..1")
+    median_age: float
+    style_shares: dict[str, float] = Field(
+        ..., description="0..1 share of the group in each quadrant, by their own answers"
+    )
+    source: str = Field(..., description="where the norm group's answers come from")
 
 
 class ResultOut(Schema):
-    style: Literal["secure", "anxious", "avoidant", "disorganized"]
-    style_probabilities: dict[str, float]
-    anxiety: DimensionOut
-    avoidance: DimensionOut
-    norm_group: str
+    style: Literal["secure", "anxious", "avoidant", "disorganized"] = Field(
+        ...,
+        description='"disorganized" is the machine value of the high-anxiety, high-avoidance '
+        "quadrant; show it to people as fearful-avoidant (Bartholomew's term for adult "
+        "romantic attachment; the quiz does not measure infant disorganization)",
+    )
+    style_probabilities: dict[str, float] = Field(
+        ...,
+        description="0..1 per style: for the full form, the chance this is the style of your "
+        "true scores; for the adaptive form, the chance the full 36 questions would give it",
+    )
+    anxiety: DimensionOut = Field(..., description="worry about rejection and abandonment")
+    avoidance: DimensionOut = Field(
+        ..., description="discomfort with closeness and with depending on others"
+    )
+    norm_group: str = Field(..., description="who the percentiles compare with")
+    norm_sample: NormSampleOut | None = Field(
+        ..., description="the norm group described; null for results stored before norms had it"
+    )
 
 
 class ErrorOut(Schema):

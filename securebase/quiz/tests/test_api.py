@@ -295,3 +295,21 @@ def test_api_result_matches_the_service_layer(client: Client) -> None:
     expected = services.get_result(services.get_session(token)).to_dict()
     assert result["style"] == expected["style"]
     assert result["anxiety"]["theta"] == pytest.approx(expected["anxiety"]["theta"])
+
+
+def test_api_result_has_percentile_ranges_and_the_norm_group_described(client: Client) -> None:
+    token = start(client)["token"]
+    for number in range(1, 37):
+        post(client, f"/sessions/{token}/answers", {"item": number, "value": 1 + number % 5})
+    result = client.get(f"{API}/sessions/{token}/result").json()
+    expected = services.get_result(services.get_session(token)).to_dict()
+    for dimension in ("anxiety", "avoidance"):
+        low, high = result[dimension]["percentile_interval"]
+        assert low <= result[dimension]["percentile"] <= high
+        assert [low, high] == pytest.approx(list(expected[dimension]["percentile_interval"]))
+    sample = result["norm_sample"]
+    assert sample["key"] == expected["norm_sample"]["key"]
+    assert sample["n"] >= 500 and 0 < sample["share_women"] < 1
+    assert sum(sample["style_shares"].values()) == pytest.approx(1.0, abs=1e-3)  # rounded shares
+    schema = client.get(f"{API}/openapi.json").json()["components"]["schemas"]
+    assert "fearful-avoidant" in schema["ResultOut"]["properties"]["style"]["description"]
