@@ -233,10 +233,39 @@ def round_shares(
     return rounds
 
 
+HTMX_STEP = "step: answer with htmx (POST)"
+
+
+def _htmx_lines(
+    health: list[dict[str, dict[str, str]]],
+    steps: list[dict[str, dict[str, str]]],
+    htmx: list[dict[str, dict[str, str]]],
+) -> list[str]:
+    """The same comparison for browsers with JavaScript: one request per answer."""
+    if not htmx:
+        return []
+    shares = [
+        _rps(step_run, HTMX_STEP) / _rps(health_run, "healthz alone")
+        for health_run, step_run in zip(health, htmx, strict=True)
+        if _rps(health_run, "healthz alone")
+    ]
+    row = _merge(htmx, HTMX_STEP)
+    return [
+        "",
+        f"with JavaScript (htmx: one POST per answer, the next question as a fragment): "
+        f"median {row['rps']:.0f} req/s = answers/s (without JavaScript: "
+        f"{_merge(steps, STEP_NAMES[0])['rps']:.0f} answers/s), {row['failures']:.0f} "
+        f"failures; per-round shares of /healthz's req/s "
+        + ", ".join(f"{share:.0%}" for share in shares)
+        + f"; median {statistics.median(shares) if shares else 0.0:.0%}",
+    ]
+
+
 def ratio_report(
     health: list[dict[str, dict[str, str]]],
     steps: list[dict[str, dict[str, str]]],
     args: argparse.Namespace,
+    htmx: list[dict[str, dict[str, str]]] | None = None,
 ) -> tuple[str, float, int]:
     """The answer step's throughput beside the trivial endpoint's, both at saturation.
 
@@ -276,22 +305,29 @@ def ratio_report(
         "",
         f"answer step (POST + next question GET) as a share of /healthz: median of "
         f"{len(rounds)} rounds {ratio:.0%} (target >= 50%)",
+        *_htmx_lines(health, steps, htmx or []),
     ]
     failures = int(sum(row["failures"] for row in rows.values()))
+    failures += int(_merge(htmx, HTMX_STEP)["failures"]) if htmx else 0
     return "\n".join(lines), ratio, failures
 
 
 def run_ratio(url: str, args: argparse.Namespace) -> tuple[str, float, int]:
     """Alternate short saturated phases, so that a neighbour's load on a shared machine
     falls on both sides of the comparison rather than on one of them."""
-    health, steps = [], []
+    health: list[dict[str, dict[str, str]]] = []
+    steps: list[dict[str, dict[str, str]]] = []
+    htmx: list[dict[str, dict[str, str]]] = []
+    phases = [(("HealthOnly",), health), (("AnswerStepper",), steps)]
+    if args.htmx:
+        phases.append((("HtmxAnswerStepper",), htmx))
     for _ in range(args.rounds):
-        for classes, runs in ((("HealthOnly",), health), (("AnswerStepper",), steps)):
+        for classes, runs in phases:
             stats = run_locust(
                 url, args.users, args.spawn_rate, args.duration, "0,0", classes, quiet=True
             )
             runs.append(read_stats(stats))
-    return ratio_report(health, steps, args)
+    return ratio_report(health, steps, args, htmx)
 
 
 def main() -> int:
@@ -309,8 +345,11 @@ def main() -> int:
         action="store_true",
         help="saturate /healthz alone, then answer steps alone, and print the ratio",
     )
+    parser.add_argument("--rounds", type=int, default=5, help="--ratio: alternations of the phases")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="--ratio: alternations of the two phases"
+        "--htmx",
+        action="store_true",
+        help="--ratio: a third phase per round, answer steps as htmx sends them",
     )
     args = parser.parse_args()
     errors: list[str] = []

@@ -163,6 +163,54 @@ class AnswerStepper(FastHttpUser):
             page = self.client.get(location, name="step: question page (GET)")
 
 
+class HtmxAnswerStepper(FastHttpUser):
+    """Answer steps as a browser with JavaScript sends them (``load_test.py --ratio --htmx``).
+
+    htmx posts the answer with ``HX-Request: true`` and swaps in the next question, which
+    the server sends as the ``#quiz`` fragment in the same response: one request per answer.
+    """
+
+    wait_time = constant(0)
+
+    @task
+    def answer_a_full_quiz(self) -> None:
+        rng = random.Random()
+        anxiety, avoidance = rng.gauss(0, 1), rng.gauss(0, 1)
+        self.client.cookiejar.clear()
+        page = self.client.get("/quiz/", name="setup: start page")
+        csrf = CSRF_RE.search(page.text or "")
+        if csrf is None:
+            return
+        form = {"csrfmiddlewaretoken": csrf.group(1), "form": "full", "adult": "on"}
+        with self.client.post(
+            "/quiz/", data=form, name="setup: start", allow_redirects=False, catch_response=True
+        ) as started:
+            question_url = redirect_target(started)
+        if TOKEN_RE.search(question_url) is None:
+            return
+        page = self.client.get(question_url, name="setup: first question")
+        for _ in range(MAX_ANSWERS):
+            item, csrf = ITEM_RE.search(page.text or ""), CSRF_RE.search(page.text or "")
+            if page.status_code != 200 or item is None or csrf is None:
+                return
+            value = realistic_answer(int(item.group(1)), anxiety, avoidance, rng)
+            with self.client.post(
+                question_url,
+                data={"csrfmiddlewaretoken": csrf.group(1), "item": item.group(1), "value": value},
+                headers={"HX-Request": "true"},
+                name="step: answer with htmx (POST)",
+                catch_response=True,
+            ) as answered:
+                pushed = answered.headers.get("HX-Push-Url")
+                if answered.status_code != 200:
+                    answered.failure(f"expected 200, got HTTP {answered.status_code}")
+                    return
+                answered.success()
+            if not pushed:
+                return  # HX-Redirect: the quiz is over
+            page, question_url = answered, pushed
+
+
 class HealthOnly(FastHttpUser):
     """Only /healthz, as fast as the server allows: the trivial endpoint at saturation."""
 
