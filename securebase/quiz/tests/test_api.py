@@ -287,22 +287,23 @@ def test_openapi_schema_states_the_item_and_value_ranges(client: Client) -> None
     assert schemas["BackIn"]["required"] == ["item"]
 
 
-def test_api_result_matches_the_service_layer(client: Client) -> None:
+def _finished_full_form(client: Client) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(API result, service-layer result) of a full form answered 1 + item % 5."""
     token = start(client)["token"]
     for number in range(1, 37):
         post(client, f"/sessions/{token}/answers", {"item": number, "value": 1 + number % 5})
     result = client.get(f"{API}/sessions/{token}/result").json()
-    expected = services.get_result(services.get_session(token)).to_dict()
+    return result, services.get_result(services.get_session(token)).to_dict()
+
+
+def test_api_result_matches_the_service_layer(client: Client) -> None:
+    result, expected = _finished_full_form(client)
     assert result["style"] == expected["style"]
     assert result["anxiety"]["theta"] == pytest.approx(expected["anxiety"]["theta"])
 
 
 def test_api_result_has_percentile_ranges_and_the_norm_group_described(client: Client) -> None:
-    token = start(client)["token"]
-    for number in range(1, 37):
-        post(client, f"/sessions/{token}/answers", {"item": number, "value": 1 + number % 5})
-    result = client.get(f"{API}/sessions/{token}/result").json()
-    expected = services.get_result(services.get_session(token)).to_dict()
+    result, expected = _finished_full_form(client)
     for dimension in ("anxiety", "avoidance"):
         low, high = result[dimension]["percentile_interval"]
         assert low <= result[dimension]["percentile"] <= high
