@@ -90,6 +90,20 @@ def prepare_site(var_dir: Path, env: Mapping[str, str]) -> None:
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """The site in gunicorn with the production config, on loopback."""
+    return [
+        str(GUNICORN),
+        "securebase.wsgi",
+        "--config",
+        "gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+    ]
+
+
 @dataclass
 class AppServer:
     """One gunicorn master (with ``workers`` workers) serving the site on loopback."""
@@ -108,16 +122,7 @@ class AppServer:
         self.port = self.port or free_port()
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "securebase.wsgi",
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-            ],
+            gunicorn_command(self.port, self.workers),
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -30,7 +30,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.servers import ROOT, free_port, manage, prepare_site, site_env
+from tests.servers import ROOT, free_port, gunicorn_command, manage, prepare_site, site_env
 
 
 def fault_site(template: Path, var_dir: Path, **extra: str) -> dict[str, str]:
@@ -200,16 +200,7 @@ class WebTier:
     def start(self) -> WebTier:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("gunicorn")),
-                    "securebase.wsgi",
-                    "--config",
-                    "gunicorn.conf.py",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(self.workers),
-                ],
+                gunicorn_command(self.port, self.workers),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
