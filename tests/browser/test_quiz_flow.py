@@ -113,6 +113,10 @@ def test_browser_back_shows_the_previous_question_with_its_answer_marked(page: P
     expect(page.locator("#progress-label")).to_have_text("Question 2 of 36")
     expect(pressed(page)).to_have_count(1)
     expect(pressed(page)).to_contain_text("Agree")
+    # The first Back reloads the page; a person cannot press Back again before it has
+    # loaded (and htmx has attached its history handler), so neither does the test.
+    page.wait_for_load_state("load")
+    wait_until_idle(page)
     page.go_back()
     expect(page).to_have_url(re.compile(r"/q/1/$"))
     expect(pressed(page)).to_contain_text("Disagree")
