@@ -184,7 +184,12 @@ def _after_write(request: HttpRequest, token: str, step: services.Step) -> HttpR
 
 
 def _remember(request: HttpRequest, token: str) -> None:
-    """Opening the private link on another device makes that browser resume it too."""
+    """Opening the private link on another device makes that browser resume it too.
+
+    Only the private link does this (the browser that started the quiz remembers it from
+    the start): question pages and answers never touch the visitor's Django session, which
+    would cost a database read on every request of the answer step (docs/benchmarks-web.md).
+    """
     if request.session.get(SESSION_KEY) != token:
         request.session[SESSION_KEY] = token
 
@@ -194,7 +199,8 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
     """GET: the question at ``position`` (the private link: the current one). POST: answer it."""
     if request.method == "GET":
         session = _session_or_404(token)
-        _remember(request, session.token)
+        if position is None:
+            _remember(request, session.token)
         if session.is_completed:
             return private_response(redirect(result_url(token)))
         step = services.step_at(session, position)
@@ -205,7 +211,6 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
     form = AnswerForm(request.POST)
     if not form.is_valid():
         session = _session_or_404(token)
-        _remember(request, session.token)
         message = (
             form.errors["value"][0]
             if "value" in form.errors
@@ -223,14 +228,12 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
         else:
             step = services.answer_at(token, position, item, value)
     except services.InvalidAnswer as error:
-        _remember(request, token)
         step = services.current_step(services.get_session(token))
         if step.done:
             return _finished(request, token)
         return _render_question(request, step, token, error.detail, status=422)
     except services.SessionNotFound:
         raise Http404("no such quiz") from None
-    _remember(request, token)
     return _after_write(request, token, step)
 
 
