@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.utils import timezone
 
 from securebase.psychometrics import AdaptiveTest, Item, Result, item_bank
@@ -235,6 +236,67 @@ def _check_types(item: Any, value: Any) -> None:
         raise InvalidAnswer("item_not_asked", "That question number is not valid.")
 
 
+#: The columns of an ``Answer`` row, in the order :func:`_insert_answer` binds them.
+_ANSWER_FIELDS = ("session", "item", "value", "position")
+
+
+@functools.cache
+def _answer_insert_sql(vendor: str) -> str:
+    """The ORM's own INSERT of one answer, compiled once per process and backend.
+
+    Like the read by token (:func:`_by_token_sql`), building this statement through the
+    ORM on every answer cost more than running it; the compiler's output does not depend
+    on the values, so it is kept and only the values are prepared per answer.
+    """
+    query = InsertQuery(Answer)
+    fields = [Answer._meta.get_field(name) for name in _ANSWER_FIELDS]
+    query.insert_values(fields, [Answer(session_id=0, item=1, value=1, position=1)])
+    ((sql, _params),) = query.get_compiler(connection=connection).as_sql()
+    return str(sql)
+
+
+@functools.cache
+def _session_update_sql(vendor: str, names: tuple[str, ...]) -> str:
+    """The ORM's own UPDATE of these session columns by primary key, compiled once.
+
+    What ``save(update_fields=names)`` sends, without building it through the ORM on
+    every answer. Compiled from non-null sample values, so every column is a placeholder.
+    """
+    sample = QuizSession(state={}, result={}, updated_at=timezone.now())
+    sample.completed_at = sample.updated_at
+    query = UpdateQuery(QuizSession)
+    query.add_update_values({name: getattr(sample, name) for name in names})
+    query.add_filter("pk", 0)
+    sql, _params = query.get_compiler(connection=connection).as_sql()
+    return str(sql)
+
+
+def _db_values(instance: Answer | QuizSession, names: tuple[str, ...]) -> list[Any]:
+    """The fields' values as the ORM would send them (each field's own conversion)."""
+    fields = [instance._meta.get_field(name) for name in names]
+    return [
+        field.get_db_prep_save(getattr(instance, field.attname), connection=connection)
+        for field in fields
+    ]
+
+
+def _insert_answer(session: QuizSession, item: int, value: int, position: int) -> None:
+    answer = Answer(session=session, item=item, value=value, position=position)
+    with connection.cursor() as cursor:
+        cursor.execute(_answer_insert_sql(connection.vendor), _db_values(answer, _ANSWER_FIELDS))
+
+
+def _update_session(session: QuizSession, names: tuple[str, ...]) -> None:
+    """``session.save(update_fields=names)`` through a statement compiled once."""
+    session.updated_at = timezone.now()  # what auto_now does on save()
+    params = [*_db_values(session, names), session.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_session_update_sql(connection.vendor, names), params)
+        if cursor.rowcount != 1:
+            # As save(update_fields=...) does: the row must exist (it is locked here).
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
 def _save(session: QuizSession, order: QuestionOrder) -> None:
     """Store the order's state (and the result, once no question is left)."""
     state = order.to_state()
@@ -242,12 +304,12 @@ def _save(session: QuizSession, order: QuestionOrder) -> None:
         state[_SHOWN_TOTAL] = _shown_total(_previous_total(session), order)
     session.state = state
     # Only the columns an answer changes: one short UPDATE inside the write lock.
-    changed = ["state", "updated_at"]
+    changed: tuple[str, ...] = ("state", "updated_at")
     if order.next_item() is None:
         session.result = order.result().to_dict()
         session.completed_at = timezone.now()
-        changed += ["result", "completed_at"]
-    session.save(update_fields=changed)
+        changed += ("result", "completed_at")
+    _update_session(session, changed)
 
 
 def _answer_current(session: QuizSession, order: QuestionOrder, item: int, value: int) -> Step:
@@ -269,7 +331,7 @@ def _answer_current(session: QuizSession, order: QuestionOrder, item: int, value
             "Here is the current one.",
         )
     order.answer(item, value)
-    Answer.objects.create(session=session, item=item, value=value, position=len(answers) + 1)
+    _insert_answer(session, item, value, position=len(answers) + 1)
     _save(session, order)
     return _step(session, order)
 

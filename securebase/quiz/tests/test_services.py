@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError
 from django.utils import timezone
 
 from securebase.psychometrics import STYLES, Result, score
@@ -213,3 +214,28 @@ def test_purge_deletes_only_old_unfinished_sessions(db: None) -> None:
         old_finished.pk,
     }
     assert not Answer.objects.filter(session_id=old_unfinished.pk).exists()
+
+
+def test_an_answer_is_written_as_the_orm_would_write_it(full_session: QuizSession) -> None:
+    """The INSERT and UPDATE compiled once per process store what ``save()`` would."""
+    before = timezone.now() - timedelta(days=3)
+    QuizSession.objects.filter(pk=full_session.pk).update(updated_at=before)
+    services.submit_answer(full_session.token, 1, 4)
+    stored = QuizSession.objects.get(pk=full_session.pk)
+    assert stored.updated_at > before  # auto_now, applied by hand
+    assert stored.state["answers"] == [[1, 4]] and stored.completed_at is None
+    answer = Answer.objects.get(session=full_session)
+    assert (answer.item, answer.value, answer.position) == (1, 4, 1)
+    for item in range(2, 37):
+        services.submit_answer(full_session.token, item, 3)
+    stored = QuizSession.objects.get(pk=full_session.pk)
+    assert stored.completed_at is not None
+    assert services.get_result(stored) == score({1: 4} | dict.fromkeys(range(2, 37), 3))
+    assert list(stored.answers.values_list("position", flat=True)) == list(range(1, 37))
+
+
+def test_the_compiled_update_refuses_a_row_that_is_gone(full_session: QuizSession) -> None:
+    """As ``save(update_fields=...)`` does: a vanished row is an error, not a silent no-op."""
+    QuizSession.objects.filter(pk=full_session.pk).delete()
+    with pytest.raises(DatabaseError):
+        services._update_session(full_session, ("state", "updated_at"))
