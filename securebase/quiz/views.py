@@ -19,8 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
-from securebase.psychometrics import item_bank
-from securebase.quiz import services
+from securebase.quiz import question_page, services
 from securebase.quiz.forms import AnswerForm, NormGroupForm, StartForm
 from securebase.quiz.models import QuizSession
 from securebase.quiz.ratelimits import start_is_limited
@@ -140,33 +139,23 @@ def _navigate(request: HttpRequest, url: str) -> HttpResponse:
 def _render_question(
     request: HttpRequest, step: services.Step, token: str, error: str = "", status: int = 200
 ) -> HttpResponse:
-    labels = item_bank().response_labels
-    # Values as text: they only go into HTML attributes, and an int would pass through
-    # number localisation twice per button on every render.
-    options = [
-        {"value": str(value), "label": label, "pressed": step.previous_value == value}
-        for value, label in enumerate(labels, start=1)
-    ]
     urls = _QuizUrls(token)
     url = urls.position(step.position)
-    context = {
-        "step": step,
-        "options": options,
-        "error": error,
-        "percent": round(step.progress * 100),
-        "question_url": url,
-        "back_url": urls.position(step.position - 1) if step.position > 1 else None,
-        "current_url": None if step.is_current else urls.position(step.answered + 1),
-        "delete_url": urls.delete,
-        "resume_url": request.build_absolute_uri(urls.base),
-    }
-    if _is_htmx(request) and status >= 400:
+    page = question_page.QuestionPage(
+        step=step,
+        question_url=url,
+        back_url=urls.position(step.position - 1) if step.position > 1 else None,
+        current_url=None if step.is_current else urls.position(step.answered + 1),
+        delete_url=urls.delete,
+        resume_url=request.build_absolute_uri(urls.base),
+        error=error,
+    )
+    htmx = _is_htmx(request)
+    if htmx and status >= 400:
         # htmx does not swap error responses; the message must still reach the person.
         status = 200
-    # htmx swaps in #quiz only: it gets just that fragment; without JavaScript, the page.
-    template = "quiz/_question.html" if _is_htmx(request) else "quiz/question.html"
-    response = render(request, template, context, status=status)
-    if _is_htmx(request):
+    response = HttpResponse(question_page.render(request, page, fragment=htmx), status=status)
+    if htmx:
         # The address of the question now on screen, so Back returns to this one.
         response["HX-Push-Url"] = url
     patch_vary_headers(response, ["HX-Request"])
