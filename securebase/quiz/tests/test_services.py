@@ -239,3 +239,15 @@ def test_the_compiled_update_refuses_a_row_that_is_gone(full_session: QuizSessio
     QuizSession.objects.filter(pk=full_session.pk).delete()
     with pytest.raises(DatabaseError):
         services._update_session(full_session, ("state", "updated_at"))
+
+
+def test_the_compiled_read_returns_what_get_returns(full_session: QuizSession) -> None:
+    """Every field through the same converters (JSON, datetimes, booleans) as the ORM's."""
+    QuizSession.objects.filter(pk=full_session.pk).update(consent_research=True)
+    answer_until_done(full_session.token)
+    for token in (full_session.token, services.start_session("adaptive", False).token):
+        read, expected = services.get_session(token), QuizSession.objects.get(token=token)
+        assert read._state.db == expected._state.db and not read._state.adding
+        for field in QuizSession._meta.concrete_fields:
+            assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+            assert type(getattr(read, field.attname)) is type(getattr(expected, field.attname))
