@@ -168,12 +168,19 @@ def _by_token(vendor: str, locked: bool) -> _CompiledRead:
     return _CompiledRead(str(sql), tuple(column for column, _sql, _alias in compiler.select))
 
 
+def _db() -> BaseDatabaseWrapper:
+    """This thread's connection itself, for the statements of every answer.
+
+    Not the ``connection`` proxy: each attribute read through it looks up this thread's
+    connection again, and converting or preparing a row's values reads it dozens of times.
+    """
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _session_by_token(token: str, *, locked: bool) -> QuizSession:
     if not isinstance(token, str) or not token or len(token) > TOKEN_MAX_LENGTH:
         raise SessionNotFound
-    # The connection itself, not the ``connection`` proxy: each attribute read through
-    # the proxy costs a lookup of this thread's connection, a dozen times per row here.
-    db = connections[DEFAULT_DB_ALIAS]
+    db = _db()
     read = _by_token(db.vendor, locked)
     with db.cursor() as cursor:
         cursor.execute(read.sql, [token])
@@ -303,27 +310,28 @@ def _session_update_sql(vendor: str, names: tuple[str, ...]) -> str:
     return str(sql)
 
 
-def _db_values(instance: Answer | QuizSession, names: tuple[str, ...]) -> list[Any]:
+def _db_values(
+    db: BaseDatabaseWrapper, instance: Answer | QuizSession, names: tuple[str, ...]
+) -> list[Any]:
     """The fields' values as the ORM would send them (each field's own conversion)."""
     fields = [instance._meta.get_field(name) for name in names]
-    return [
-        field.get_db_prep_save(getattr(instance, field.attname), connection=connection)
-        for field in fields
-    ]
+    return [field.get_db_prep_save(getattr(instance, field.attname), db) for field in fields]
 
 
 def _insert_answer(session: QuizSession, item: int, value: int, position: int) -> None:
+    db = _db()
     answer = Answer(session=session, item=item, value=value, position=position)
-    with connection.cursor() as cursor:
-        cursor.execute(_answer_insert_sql(connection.vendor), _db_values(answer, _ANSWER_FIELDS))
+    with db.cursor() as cursor:
+        cursor.execute(_answer_insert_sql(db.vendor), _db_values(db, answer, _ANSWER_FIELDS))
 
 
 def _update_session(session: QuizSession, names: tuple[str, ...]) -> None:
     """``session.save(update_fields=names)`` through a statement compiled once."""
+    db = _db()
     session.updated_at = timezone.now()  # what auto_now does on save()
-    params = [*_db_values(session, names), session.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(_session_update_sql(connection.vendor, names), params)
+    params = [*_db_values(db, session, names), session.pk]
+    with db.cursor() as cursor:
+        cursor.execute(_session_update_sql(db.vendor, names), params)
         if cursor.rowcount != 1:
             # As save(update_fields=...) does: the row must exist (it is locked here).
             raise DatabaseError("Save with update_fields did not affect any rows.")
