@@ -1,6 +1,6 @@
 """Fit the adaptive test's rules on the training split, then compare it with the ECR and ECR-S.
 
-    .venv/bin/python benchmarks/psychometrics_eval.py --fit [--people 9000]   # training only
+    .venv/bin/python benchmarks/psychometrics_eval.py --fit [--people N]      # training only
     .venv/bin/python benchmarks/psychometrics_eval.py --held-out              # once, at the end
 
 Protocol (docs/psychometrics.md, "Evaluation protocol"): the item bank is refitted on a fixed
@@ -8,9 +8,10 @@ random 80% of the calibration file (seed 20180301). Everything the adaptive test
 on complete respondents of that training part only, by 5-fold cross-validation:
 
 - ``--fit`` prints the greedy first items, traces the adaptive selection to 24 answers for
-  ``--people`` training respondents, fits the optimal-stopping rule for each trade-off weight
-  on 4 folds and scores it on the fifth (fold figures printed), picks the weight, refits it on
-  all of them, fits the probability temperature the same way, and writes the rules to
+  the complete training respondents (or ``--people`` of them), fits the optimal-stopping rule
+  for each pair of loss weights (lambda, mu) on 4 folds and scores it on the fifth (fold
+  figures printed), picks the weights, refits the rule on all of them, fits the probability
+  temperature the same way, and writes the rules to
   ``securebase/psychometrics/adaptive_rules.json``.
 - ``--held-out`` runs the untouched 20% (complete patterns) once with the shipped rules and
   prints the side-by-side table (full form, ECR-S, quick test): mean and per-dimension items,
@@ -65,7 +66,10 @@ GRID_PEOPLE = 3000
 FOLDS = 5
 TRACE_ITEMS = 24
 #: Trade-off weights tried: a disagreement with the full form costs this many questions.
-LAMBDAS = (50.0, 55.0, 60.0, 65.0, 70.0, 80.0)
+LAMBDAS = (50.0, 55.0, 60.0, 65.0, 70.0)
+#: Weights tried for the squared error of each dimension's score against the full form's
+#: (anxiety, avoidance): they buy the correlation with the full form that the ECR-S reaches.
+MU = ((0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (20.0, 0.0), (20.0, 10.0))
 TARGET_AGREEMENT = 0.95
 RELIABILITY_BINS = np.array([0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
 FIGURE_PATH = Path(__file__).resolve().parents[1] / "docs" / "figures" / "reliability.svg"
@@ -231,21 +235,24 @@ def subset(data: Trace, rows: IntArray) -> Trace:
 # -- optimal stopping (Longstaff-Schwartz) -------------------------------------------------------
 
 
-def fit_stopping(data: Trace, lam: float, first: int) -> dict[int, FloatArray]:
+def fit_stopping(data: Trace, lam: float, mu: Sequence[float], first: int) -> dict[int, FloatArray]:
     """Regression coefficients per number of answers ``n`` (first .. TRACE_ITEMS - 1).
 
     Backward induction on the traced paths: the loss of stopping after ``n`` answers is
-    ``n + lam * [style differs from the full form's]``; at each ``n`` the realised difference
-    between stopping now and following the rule from ``n + 1`` on is regressed on the features
-    (:func:`stopping_features`), and the rule stops where the fitted difference is <= 0.
+    ``n + lam * [style differs from the full form's] + sum_d mu_d * (EAP_d - full EAP_d)^2``;
+    at each ``n`` the realised difference between stopping now and following the rule from
+    ``n + 1`` on is regressed on the features (:func:`stopping_features`), and the rule stops
+    where the fitted difference is <= 0.
     """
     disagree = 1.0 - data["agree"].min(axis=2)
-    future = TRACE_ITEMS + lam * disagree[:, -1]
+    squared = (data["eap"] - data["full"][:, None, :]) ** 2
+    loss = lam * disagree + squared @ np.asarray(mu, dtype=np.float64)
+    future = TRACE_ITEMS + loss[:, -1]
     coefficients: dict[int, FloatArray] = {}
     for n in range(TRACE_ITEMS - 1, first - 1, -1):
         t = n - 1
         x = stopping_features(data["p_fore"][:, t], data["spread"][:, t], data["counts"][:, t])
-        now = n + lam * disagree[:, t]
+        now = n + loss[:, t]
         beta = np.linalg.solve(x.T @ x + 1e-3 * np.eye(x.shape[1]), x.T @ (now - future))
         coefficients[n] = beta
         future = np.where(x @ beta <= 0, now, future)
@@ -276,43 +283,50 @@ def offline_metrics(data: Trace, stop: IntArray) -> dict[str, float]:
 
 def cross_validate_stopping(
     data: Trace, first: int, ecrs_r: Sequence[float]
-) -> tuple[float, IntArray]:
-    """Fold figures for every weight; returns the chosen weight and its out-of-fold stops."""
+) -> tuple[tuple[float, tuple[float, float]], IntArray]:
+    """Fold figures for every (lambda, mu); returns the chosen weights and their out-of-fold stops.
+
+    The rule, declared before the run: among the weights whose pooled out-of-fold agreement is at
+    least 95% and whose r is at least the ECR-S's on both dimensions (same people), the one with
+    the fewest questions on average.
+    """
     folds = np.arange(len(data["full"])) % FOLDS
-    chosen: tuple[float, IntArray] | None = None
+    chosen: tuple[float, tuple[tuple[float, tuple[float, float]], IntArray]] | None = None
     print(f"\noptimal stopping, {FOLDS}-fold CV on {len(folds):,} training respondents")
     print(f"(ECR-S on the same people: r = {ecrs_r[0]:.3f} / {ecrs_r[1]:.3f})")
     for lam in LAMBDAS:
-        stop = np.zeros(len(folds), dtype=np.int64)
-        fold_rows = []
-        for fold in range(FOLDS):
-            train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
-            coefficients = fit_stopping(subset(data, train), lam, first)
-            stop[test] = stop_steps(subset(data, test), coefficients)
-            fold_rows.append(offline_metrics(subset(data, test), stop[test]))
-        pooled = offline_metrics(data, stop)
-        folds_text = "; ".join(
-            f"{m['items']:.2f} {100 * m['agreement']:.1f}% {m['r_anxiety']:.3f}/"
-            f"{m['r_avoidance']:.3f}"
-            for m in fold_rows
-        )
-        print(
-            f"lambda {lam:g}: pooled {pooled['items']:.2f} items, "
-            f"{100 * pooled['agreement']:.1f}%, r {pooled['r_anxiety']:.3f} / "
-            f"{pooled['r_avoidance']:.3f} | folds: {folds_text}",
-            flush=True,
-        )
-        meets = (
-            pooled["agreement"] >= TARGET_AGREEMENT
-            and pooled["r_anxiety"] >= ecrs_r[0]
-            and pooled["r_avoidance"] >= ecrs_r[1]
-        )
-        if meets and chosen is None:
-            chosen = (lam, stop)
+        for mu in MU:
+            stop = np.zeros(len(folds), dtype=np.int64)
+            fold_rows = []
+            for fold in range(FOLDS):
+                train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+                coefficients = fit_stopping(subset(data, train), lam, mu, first)
+                stop[test] = stop_steps(subset(data, test), coefficients)
+                fold_rows.append(offline_metrics(subset(data, test), stop[test]))
+            pooled = offline_metrics(data, stop)
+            folds_text = "; ".join(
+                f"{m['items']:.2f} {100 * m['agreement']:.1f}% {m['r_anxiety']:.3f}/"
+                f"{m['r_avoidance']:.3f}"
+                for m in fold_rows
+            )
+            meets = (
+                pooled["agreement"] >= TARGET_AGREEMENT
+                and pooled["r_anxiety"] >= ecrs_r[0]
+                and pooled["r_avoidance"] >= ecrs_r[1]
+            )
+            print(
+                f"lambda {lam:g}, mu {mu[0]:g}/{mu[1]:g}: pooled {pooled['items']:.2f} items, "
+                f"{100 * pooled['agreement']:.2f}%, r {pooled['r_anxiety']:.3f} / "
+                f"{pooled['r_avoidance']:.3f}{' (meets)' if meets else ''} | folds: {folds_text}",
+                flush=True,
+            )
+            if meets and (chosen is None or pooled["items"] < chosen[0]):
+                chosen = (pooled["items"], ((lam, mu), stop))
     if chosen is None:
-        chosen = (LAMBDAS[-1], stop)
-    print(f"chosen: lambda {chosen[0]:g} (smallest with pooled agreement >= 95% and r >= ECR-S)")
-    return chosen
+        raise SystemExit("no setting meets the rule; widen LAMBDAS / MU")
+    (lam, mu), stop = chosen[1]
+    print(f"chosen: lambda {lam:g}, mu {mu[0]:g}/{mu[1]:g} (fewest items meeting the rule)")
+    return chosen[1]
 
 
 def remaining_table(data: Trace, stop: IntArray) -> dict[str, list[list[float]]]:
@@ -557,7 +571,7 @@ def command_fit(args: argparse.Namespace) -> None:
     document, training, _ = load(args)
     bank = ItemBank.from_document(document)
     order = np.random.default_rng(SEED + 1).permutation(len(training))
-    people = training[order[: args.people]]
+    people = training[order[: args.people or None]]
     print("\ngreedy first items (r with the full EAP, 8,000 training respondents):")
     print(greedy_first_items(bank, training[order[:8000]], (6, 6)))
     ecrs_eap, _, _ = fixed_form(bank, training[order[:8000]], ECR_S)
@@ -573,8 +587,8 @@ def command_fit(args: argparse.Namespace) -> None:
     print(f"traced {len(people):,} people in {time.perf_counter() - start:.0f} s")
     ecrs_eap, _, _ = fixed_form(bank, people, ECR_S)
     ecrs_r = [float(np.corrcoef(ecrs_eap[:, d], data["full"][:, d])[0, 1]) for d in range(2)]
-    lam, stop = cross_validate_stopping(data, first, ecrs_r)
-    coefficients = fit_stopping(data, lam, first)
+    (lam, mu), stop = cross_validate_stopping(data, first, ecrs_r)
+    coefficients = fit_stopping(data, lam, mu, first)
     rows = np.arange(len(stop))
     p_forecast, full = data["p_fore"][rows, stop - 1], data["full"]
     side = data["p_post"][rows, stop - 1] > 0.5
@@ -603,13 +617,16 @@ def command_fit(args: argparse.Namespace) -> None:
     rules.update(
         {
             "schema": SCHEMA,
-            "command": f"python benchmarks/psychometrics_eval.py --fit --people {args.people}",
+            "command": "python benchmarks/psychometrics_eval.py --fit"
+            + (f" --people {args.people}" if args.people else ""),
             "settings": {k: v for k, v in settings.items() if k != "misfit_variance"}
             | {"misfit_variance": settings["misfit_variance"]},
             "stopping": {
                 "method": "Longstaff-Schwartz regression on traced sessions of training "
-                "respondents; loss = answers + lambda * [style differs from the full form]",
+                "respondents; loss = answers + lambda * [style differs from the full form] "
+                "+ sum over the dimensions of mu * (score - full-form score)^2",
                 "lambda": lam,
+                "mu": dict(zip(DIMENSIONS, mu, strict=True)),
                 "people": len(people),
                 "coefficients": {
                     str(n): [round(float(v), 6) for v in beta]
@@ -771,7 +788,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=default_data_path())
     parser.add_argument("--fit", action="store_true", help="fit the rules on the training split")
     parser.add_argument("--held-out", action="store_true", help="the final held-out run")
-    parser.add_argument("--people", type=int, default=9000, help="--fit: training people")
+    parser.add_argument(
+        "--people", type=int, default=0, help="--fit: training people (default: all complete)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--fitted", type=Path, help="cache file for the 80%% refit (JSON)")
     args = parser.parse_args(argv)

@@ -5,7 +5,8 @@ with scores at least as close to the full form's as the 12-item ECR-S, and never
 ``min_per_dimension`` (4) answers on a dimension. A session has three phases:
 
 1. **First items** (``first_items``): a fixed start, the items whose EAP best predicts the
-   full-form EAP (five anxiety, four avoidance), which also meets the per-dimension floor.
+   full-form EAP (four per dimension), which exactly meet the per-dimension floor, so the
+   test may stop after them.
    While a dimension is below the floor, only its items compete.
 2. **Selection**, Bayesian and greedy. Everything is a forecast of the full-form EAP from the
    answers so far. The EAP is a martingale, so the forecast is centred on the current EAP; its
@@ -64,9 +65,9 @@ from securebase.psychometrics.styles import STYLES, style_probabilities
 
 STATE_VERSION = 1
 #: Asked first, in this order: the items whose EAP best predicts the full-form EAP of their
-#: dimension (greedy forward selection on training respondents, 5 anxiety + 4 avoidance; see
+#: dimension (greedy forward selection on training respondents, the first 4 per dimension; see
 #: docs/psychometrics.md, "First questions"). They also meet the 4-per-dimension floor.
-DEFAULT_FIRST_ITEMS = (8, 9, 18, 23, 26, 31, 14, 13, 30)
+DEFAULT_FIRST_ITEMS = (8, 9, 18, 23, 26, 31, 14, 13)
 #: "learned": the fitted optimal-stopping rule (:mod:`adaptive_rules`); "threshold": the older
 #: rule (both spreads <= ``se_target`` and style confidence >= ``style_confidence``).
 STOPPING_RULES = ("learned", "threshold")
@@ -110,7 +111,7 @@ class AdaptiveTest:
         self,
         *,
         max_items: int = 24,
-        min_items: int = 9,
+        min_items: int = 8,
         se_target: float = 0.6,
         style_confidence: float = 0.93,
         style_weight: float = 4.0,

@@ -35,12 +35,15 @@ CONFIDENCE_EDGES = (0.0, 0.6, 0.75, 0.9, 0.97, 1.0)
 
 
 def stopping_features(p_high: FloatArray, spread: FloatArray, counts: FloatArray) -> FloatArray:
-    """Features of the learned stopping rule, shape (..., 14), from arrays of shape (..., 2).
+    """Features of the learned stopping rule, shape (..., 21), from arrays of shape (..., 2).
 
-    Per dimension: the forecast chance ``m`` that the full form puts the person on the other
-    side of the cut (``min(p, 1 - p)``), ``m^2``, ``sqrt(m)``, the squared forecast spread, the
-    share of the dimension's 18 items answered and ``m`` times that share; then ``m_anx *
-    m_avo``; and a constant. The rule is linear in these (Longstaff-Schwartz regression).
+    A constant; per dimension: the forecast chance ``m`` that the full form puts the person on
+    the other side of the cut (``min(p, 1 - p)``), ``m^2``, ``sqrt(m)``, ``log(m + 1e-4)`` (the
+    rule must tell 1% from 0.01%), the squared forecast spread, ``m`` times it, the share of the
+    dimension's 18 items answered, ``m`` times that share and ``m`` times the other dimension's
+    share; then ``m_anx * m_avo`` and its square root. The rule is linear in these
+    (Longstaff-Schwartz regression); the last four per-dimension terms and the square root were
+    chosen by cross-validation on training respondents (docs/psychometrics.md).
     """
     m = np.minimum(p_high, 1.0 - p_high)
     share = counts / 18.0
@@ -50,11 +53,14 @@ def stopping_features(p_high: FloatArray, spread: FloatArray, counts: FloatArray
             m[..., d],
             m[..., d] ** 2,
             np.sqrt(m[..., d]),
+            np.log(m[..., d] + 1e-4),
             spread[..., d] ** 2,
+            m[..., d] * spread[..., d] ** 2,
             share[..., d],
             m[..., d] * share[..., d],
+            m[..., d] * share[..., 1 - d],
         ]
-    columns.append(m[..., 0] * m[..., 1])
+    columns += [m[..., 0] * m[..., 1], np.sqrt(m[..., 0] * m[..., 1])]
     result: FloatArray = np.stack(columns, axis=-1)
     return result
 

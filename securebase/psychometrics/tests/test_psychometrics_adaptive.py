@@ -213,14 +213,14 @@ def test_defaults_are_the_adopted_local_dependence_setting() -> None:
     params = AdaptiveTest().get_params()
     assert params == {
         "max_items": 24,
-        "min_items": 9,
+        "min_items": 8,
         "se_target": 0.6,
         "style_confidence": 0.93,
         "style_weight": 4.0,
         "misfit_variance": {"anxiety": 0.03, "avoidance": 0.025},
         "local_dependence_penalty": 1.5,
         "min_per_dimension": 4,
-        "first_items": [8, 9, 18, 23, 26, 31, 14, 13, 30],
+        "first_items": [8, 9, 18, 23, 26, 31, 14, 13],
         "stopping": "learned",
     }
     assert adaptive_rules().settings == params  # the rules were fitted for these settings
