@@ -3,9 +3,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django import forms
+from django.http import QueryDict
 from django.test import Client
 
 from securebase.quiz import services
+from securebase.quiz.forms import AnswerForm
 from securebase.quiz.models import QuizSession
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +301,32 @@ def test_adaptive_question_page_shows_an_honest_estimate(client: Client) -> None
     html = client.get(q(token, 2)).content.decode()
     assert re.search(r"Question 2 of about \d+", html)
     assert '<progress class="bar" max="100"' in html
+
+
+class _AnswerFormAsAForm(forms.Form):
+    """What AnswerForm replaces: a Django Form with the same two fields."""
+
+    item = AnswerForm.fields["item"]
+    value = AnswerForm.fields["value"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "item=3&value=4",
+        "item=3&value=%203.0%20",
+        "item=3&value=7",
+        "item=3&value=",
+        "item=3",
+        "item=x&value=2",
+        "item=40&value=0",
+        "value=5&value=2&item=1",
+        "",
+    ],
+)
+def test_the_answer_form_checks_exactly_as_a_django_form_would(data: str) -> None:
+    ours, django_form = AnswerForm(QueryDict(data)), _AnswerFormAsAForm(QueryDict(data))
+    assert ours.is_valid() == django_form.is_valid()
+    assert ours.errors == {name: list(errors) for name, errors in django_form.errors.items()}
+    if ours.is_valid():
+        assert ours.cleaned_data == django_form.cleaned_data
