@@ -442,3 +442,30 @@ def test_quick_test_classification_figures_can_be_recomputed() -> None:
     fresh = classification.simulate(quick_test, n=160, seed=11)
     for stored, share in ((consistency, fresh.consistency), (accuracy, fresh.accuracy)):
         assert abs(share - stored) <= 3.5 * fresh.standard_error(stored)
+
+
+def test_the_documented_held_out_table_is_the_stored_one() -> None:
+    """docs/psychometrics.md quotes the held-out table of the shipped rules, not an older run."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "psychometrics.md").read_text()
+    section = doc.split("## Results on the held-out respondents", 1)[1].split("\n## ", 1)[0]
+    rows = adaptive_rules().figures["table"]
+    for row in rows:
+        quantiles = "/".join(str(q) for q in row["length_quantiles"])
+        cells = (
+            f"{row['mean_items']:.2f}",
+            quantiles,
+            f"{100 * row['agreement']:.1f}%",
+            f"{row['r_anxiety']:.3f}",
+            f"{row['r_avoidance']:.3f}",
+        )
+        lines = [line for line in section.splitlines() if row["form"] in line]
+        assert len(lines) == 1, row["form"]
+        assert all(cell in lines[0] for cell in cells), (lines[0], cells)
+    quick, ecr_s = (next(r for r in rows if r["form"].startswith(n)) for n in ("quick", "ECR-S"))
+    for row in (quick, ecr_s):  # the targets table, to four decimals
+        assert f"{100 * row['agreement']:.2f}%" in section
+        for key in ("r_anxiety", "r_avoidance"):
+            assert f"{row[key]:.4f}"[1:] in section, key
+    assert f"{quick['mean_items']:.4f}" in section
