@@ -29,7 +29,9 @@ with scores at least as close to the full form's as the 12-item ECR-S, and never
    the scale than the GRM assumes. Selection is a deterministic function of the set of answers
    (ties go to the lower item number), which makes ``undo`` and JSON round trips reproducible.
 3. **Stopping**, learned (``stopping="learned"``): optimal stopping for the loss
-   ``answers + lambda * [style differs from the full form]``, fitted by Longstaff-Schwartz
+   ``answers + lambda * [style differs from the full form] + sum_d mu_d * (EAP_d - full-form
+   EAP_d)^2`` (the last term keeps the scores as close to the full form's as the ECR-S's),
+   fitted by Longstaff-Schwartz
    regression on simulated sessions of training respondents; the coefficients per number of
    answers are in ``adaptive_rules.json`` (:mod:`securebase.psychometrics.adaptive_rules`).
    ``stopping="threshold"`` is the older rule (both spreads at most ``se_target`` and the
