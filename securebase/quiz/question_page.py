@@ -93,7 +93,7 @@ class Shape:
         )
 
 
-def answer_options(marked: int | None) -> list[dict[str, object]]:
+def _answer_options(marked: int | None) -> list[dict[str, object]]:
     """The five answer buttons, the one with the stored answer pressed.
 
     Values as text: they only go into HTML attributes (no number localisation).
@@ -106,11 +106,14 @@ def answer_options(marked: int | None) -> list[dict[str, object]]:
 
 
 def template_context(page: QuestionPage, csrf_token: str) -> dict[str, Any]:
-    """The templates' context for this page, as a plain ``render()`` of them gets it."""
+    """The templates' context for this page, as a plain ``render()`` of them would get it.
+
+    The reference the kept pieces must reproduce: the tests render the templates with it.
+    """
     step = page.step
     return {
         "step": step,
-        "options": answer_options(step.previous_value),
+        "options": _answer_options(step.previous_value),
         "error": page.error,
         "percent": round(step.progress * 100),
         "questions_before": step.number - 1,
@@ -158,7 +161,7 @@ def _marked_context(shape: Shape) -> dict[str, Any]:
     )
     return {
         "step": step,
-        "options": answer_options(shape.marked),
+        "options": _answer_options(shape.marked),
         "error": _slot("error") if shape.error else "",
         "percent": _slot("percent"),
         "questions_before": _slot("questions_before"),
