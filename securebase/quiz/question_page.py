@@ -105,6 +105,23 @@ def _answer_options(marked: int | None) -> list[dict[str, object]]:
     ]
 
 
+def _page_values(page: QuestionPage, csrf_token: str) -> dict[str, Any]:
+    """The values the templates print as they are: the same in the context and the slots."""
+    step = page.step
+    return {
+        "percent": round(step.progress * 100),
+        "questions_before": step.number - 1,
+        "first_unanswered": step.answered + 1,
+        "question_url": page.question_url,
+        "back_url": page.back_url,
+        "current_url": page.current_url,
+        "delete_url": page.delete_url,
+        "resume_url": page.resume_url,
+        "error": page.error,
+        "csrf_token": csrf_token,
+    }
+
+
 def template_context(page: QuestionPage, csrf_token: str) -> dict[str, Any]:
     """The templates' context for this page, as a plain ``render()`` of them would get it.
 
@@ -114,16 +131,7 @@ def template_context(page: QuestionPage, csrf_token: str) -> dict[str, Any]:
     return {
         "step": step,
         "options": _answer_options(step.previous_value),
-        "error": page.error,
-        "percent": round(step.progress * 100),
-        "questions_before": step.number - 1,
-        "first_unanswered": step.answered + 1,
-        "question_url": page.question_url,
-        "back_url": page.back_url,
-        "current_url": page.current_url,
-        "delete_url": page.delete_url,
-        "resume_url": page.resume_url,
-        "csrf_token": csrf_token,
+        **_page_values(page, csrf_token),
     }
 
 
@@ -136,16 +144,7 @@ def _slot_values(page: QuestionPage, csrf_token: str) -> dict[str, object]:
         "total": step.estimated_total,
         "statement": step.item.text,
         "item": step.item.number,
-        "percent": round(step.progress * 100),
-        "questions_before": step.number - 1,
-        "first_unanswered": step.answered + 1,
-        "question_url": page.question_url,
-        "back_url": page.back_url,
-        "current_url": page.current_url,
-        "delete_url": page.delete_url,
-        "resume_url": page.resume_url,
-        "error": page.error,
-        "csrf_token": csrf_token,
+        **_page_values(page, csrf_token),
     }
 
 
