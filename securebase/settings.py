@@ -152,6 +152,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
+        # With no "loaders" given, Django wraps these in its cached template loader: each
+        # template is read and compiled once per process.
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -281,15 +283,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # WhiteNoise's compressed manifest storage, with each URL worked out once per process.
-    "staticfiles": {"BACKEND": "securebase.core.storage.StaticFilesStorage"},
+    # Fingerprinted, compressed files that browsers may cache for ever (WhiteNoise).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-# English only: no translation machinery on every template render (part of the answer
-# step's cost, docs/benchmarks-web.md).
+# English only: the site has no translations.
 USE_I18N = False
 USE_TZ = True
 
@@ -307,8 +308,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "securebase.core.views.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
-# Django's database sessions, read with one plain SQL statement (securebase/core/sessions.py).
-SESSION_ENGINE = "securebase.core.sessions"
+# Database sessions, not signed cookies: logging out ends an admin session on the server
+# too, where a stolen cookie-based session would outlive its logout.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Flash messages live in the session: the default cookie storage would add a "messages"
 # cookie that cannot carry the __Host- prefix the session and CSRF cookies have.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

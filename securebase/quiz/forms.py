@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.http import QueryDict
 
 from securebase.psychometrics.norms import ADULT_AGE_BANDS
 from securebase.quiz.models import Gender, QuizForm
@@ -53,41 +51,27 @@ class StartForm(forms.Form):
         ]
 
 
-class AnswerForm:
+ANSWER_REQUIRED = "Please choose one of the five answers."
+
+
+class AnswerForm(forms.Form):
     """The clicked button's value and the question it answers (hidden field).
 
-    Checked by the two ``IntegerField``s a ``forms.Form`` would hold, with the same
-    messages and the same ``is_valid()``, ``errors`` and ``cleaned_data``, but without
-    making a Form per answer: a Form deep-copies its fields each time it is made, which
-    cost as much as the checks themselves on every answer's POST. ``Field.clean`` keeps
-    no state, so the two fields are shared.
+    The item travels with the answer so that the service can refuse an answer meant for
+    another question than the one being asked (an old tab, a replayed request).
     """
 
-    fields = {
-        "item": forms.IntegerField(min_value=1, max_value=36),
-        "value": forms.IntegerField(
-            min_value=1,
-            max_value=5,
-            error_messages={
-                "required": "Please choose one of the five answers.",
-                "invalid": "Please choose one of the five answers.",
-                "min_value": "Please choose one of the five answers.",
-                "max_value": "Please choose one of the five answers.",
-            },
-        ),
-    }
-
-    def __init__(self, data: QueryDict) -> None:
-        self.cleaned_data: dict[str, int] = {}
-        self.errors: dict[str, list[str]] = {}
-        for name, field in self.fields.items():
-            try:
-                self.cleaned_data[name] = field.clean(data.get(name))
-            except ValidationError as error:
-                self.errors[name] = error.messages
-
-    def is_valid(self) -> bool:
-        return not self.errors
+    item = forms.IntegerField(min_value=1, max_value=36)
+    value = forms.IntegerField(
+        min_value=1,
+        max_value=5,
+        error_messages={
+            "required": ANSWER_REQUIRED,
+            "invalid": ANSWER_REQUIRED,
+            "min_value": ANSWER_REQUIRED,
+            "max_value": ANSWER_REQUIRED,
+        },
+    )
 
 
 def _band_label(band: str) -> str:

@@ -39,8 +39,6 @@ class QuestionOrder(Protocol):
 
     def change(self, item: int, value: int) -> bool: ...
 
-    def progress(self) -> float: ...
-
     def remaining_estimate(self) -> int | None: ...
 
     def longest(self) -> int: ...
@@ -114,9 +112,6 @@ class FullOrder(_UndoMemory):
         self._answers[item] = value
         return False
 
-    def progress(self) -> float:
-        return len(self._answers) / FULL_FORM_LENGTH
-
     def remaining_estimate(self) -> int | None:
         return FULL_FORM_LENGTH - len(self._answers)
 
@@ -172,9 +167,6 @@ class AdaptiveOrder(_UndoMemory):
         self.undo()
         self.answer(item, value)
         return took_back
-
-    def progress(self) -> float:
-        return self.test.progress()
 
     def remaining_estimate(self) -> int | None:
         """Questions still expected, derived from the honest progress estimate.

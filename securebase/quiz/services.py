@@ -9,14 +9,11 @@ answer and becomes a no-op instead of a second, conflicting write.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.sql import InsertQuery, UpdateQuery
+from django.db import transaction
 from django.utils import timezone
 
 from securebase.psychometrics import AdaptiveTest, Item, Result, item_bank
@@ -125,69 +122,14 @@ def start_session(form: str, consent_research: bool) -> QuizSession:
     )
 
 
-@dataclass(frozen=True)
-class _CompiledRead:
-    """A SELECT compiled by the ORM, kept with the columns it selects (in their order)."""
-
-    sql: str
-    columns: tuple[Any, ...]
-
-    @property
-    def attnames(self) -> list[str]:
-        return [column.target.attname for column in self.columns]
-
-    def converted(self, db: BaseDatabaseWrapper, row: tuple[Any, ...]) -> list[Any]:
-        """The row's values through each column's converters, as the ORM applies them."""
-        values = []
-        for value, column in zip(row, self.columns, strict=True):
-            converted = value
-            for convert in db.ops.get_db_converters(column) + column.get_db_converters(db):
-                converted = convert(converted, column, db)
-            values.append(converted)
-        return values
-
-
-@functools.cache
-def _by_token(vendor: str, locked: bool) -> _CompiledRead:
-    """The ORM's own SELECT of one session by token, compiled once per process and backend.
-
-    Every question page and every answer reads one session by its token. Building that
-    query through the ORM cost more than the database takes to run it, and so did
-    ``raw()``'s mapping of the columns on every read (measured in-process on SQLite:
-    0.21 ms through ``get()``, 0.08 ms through ``raw()``, 0.05 ms this way, of which
-    running the statement is 0.03 ms); the columns are known when the query is compiled,
-    so only the values are converted per read, by the same converters (JSON, datetimes,
-    booleans), and the instance is the one ``get()`` would return. ``locked`` adds
-    ``FOR UPDATE`` where the backend has it (compiled inside a transaction, as Django asks).
-    """
-    queryset = QuizSession.objects.filter(token="")
-    if locked:
-        queryset = queryset.select_for_update()
-    compiler = queryset.query.get_compiler(connection=connection)
-    sql, _params = compiler.as_sql()
-    return _CompiledRead(str(sql), tuple(column for column, _sql, _alias in compiler.select))
-
-
-def _db() -> BaseDatabaseWrapper:
-    """This thread's connection itself, for the statements of every answer.
-
-    Not the ``connection`` proxy: each attribute read through it looks up this thread's
-    connection again, and converting or preparing a row's values reads it dozens of times.
-    """
-    return connections[DEFAULT_DB_ALIAS]
-
-
 def _session_by_token(token: str, *, locked: bool) -> QuizSession:
     if not isinstance(token, str) or not token or len(token) > TOKEN_MAX_LENGTH:
         raise SessionNotFound
-    db = _db()
-    read = _by_token(db.vendor, locked)
-    with db.cursor() as cursor:
-        cursor.execute(read.sql, [token])
-        row = cursor.fetchone()
-    if row is None:
-        raise SessionNotFound
-    return QuizSession.from_db(db.alias, read.attnames, read.converted(db, row))
+    sessions = QuizSession.objects.select_for_update() if locked else QuizSession.objects
+    try:
+        return sessions.get(token=token)
+    except QuizSession.DoesNotExist:
+        raise SessionNotFound from None
 
 
 def get_session(token: str) -> QuizSession:
@@ -200,8 +142,8 @@ def _locked_session(token: str) -> QuizSession:
 
 
 #: The quick test's question counter moves by at most this much per answer. The adaptive
-#: estimate of the remaining questions is redone after every answer and can swing (the issue
-#: that asked for this saw "1 of about 12" followed by "2 of about 23"); the page follows it
+#: estimate of the remaining questions is redone after every answer and can swing ("1 of
+#: about 12" followed by "2 of about 23" was seen); the page follows it
 #: in steps of at most two, which keeps the promise readable while still converging on the
 #: estimate. ``benchmarks/quiz_counter.py`` measures both counters on simulated people.
 COUNTER_MAX_MOVE = 2
@@ -275,81 +217,20 @@ def _check_types(item: Any, value: Any) -> None:
         raise InvalidAnswer("item_not_asked", "That question number is not valid.")
 
 
-#: The columns of an ``Answer`` row, in the order :func:`_insert_answer` binds them.
-_ANSWER_FIELDS = ("session", "item", "value", "position")
-
-
-@functools.cache
-def _answer_insert_sql(vendor: str) -> str:
-    """The ORM's own INSERT of one answer, compiled once per process and backend.
-
-    Like the read by token (:func:`_by_token`), building this statement through the
-    ORM on every answer cost more than running it; the compiler's output does not depend
-    on the values, so it is kept and only the values are prepared per answer.
-    """
-    query = InsertQuery(Answer)
-    fields = [Answer._meta.get_field(name) for name in _ANSWER_FIELDS]
-    query.insert_values(fields, [Answer(session_id=0, item=1, value=1, position=1)])
-    ((sql, _params),) = query.get_compiler(connection=connection).as_sql()
-    return str(sql)
-
-
-@functools.cache
-def _session_update_sql(vendor: str, names: tuple[str, ...]) -> str:
-    """The ORM's own UPDATE of these session columns by primary key, compiled once.
-
-    What ``save(update_fields=names)`` sends, without building it through the ORM on
-    every answer. Compiled from non-null sample values, so every column is a placeholder.
-    """
-    sample = QuizSession(state={}, result={}, updated_at=timezone.now())
-    sample.completed_at = sample.updated_at
-    query = UpdateQuery(QuizSession)
-    query.add_update_values({name: getattr(sample, name) for name in names})
-    query.add_filter("pk", 0)
-    sql, _params = query.get_compiler(connection=connection).as_sql()
-    return str(sql)
-
-
-def _db_values(
-    db: BaseDatabaseWrapper, instance: Answer | QuizSession, names: tuple[str, ...]
-) -> list[Any]:
-    """The fields' values as the ORM would send them (each field's own conversion)."""
-    fields = [instance._meta.get_field(name) for name in names]
-    return [field.get_db_prep_save(getattr(instance, field.attname), db) for field in fields]
-
-
-def _insert_answer(session: QuizSession, item: int, value: int, position: int) -> None:
-    db = _db()
-    answer = Answer(session=session, item=item, value=value, position=position)
-    with db.cursor() as cursor:
-        cursor.execute(_answer_insert_sql(db.vendor), _db_values(db, answer, _ANSWER_FIELDS))
-
-
-def _update_session(session: QuizSession, names: tuple[str, ...]) -> None:
-    """``session.save(update_fields=names)`` through a statement compiled once."""
-    db = _db()
-    session.updated_at = timezone.now()  # what auto_now does on save()
-    params = [*_db_values(db, session, names), session.pk]
-    with db.cursor() as cursor:
-        cursor.execute(_session_update_sql(db.vendor, names), params)
-        if cursor.rowcount != 1:
-            # As save(update_fields=...) does: the row must exist (it is locked here).
-            raise DatabaseError("Save with update_fields did not affect any rows.")
-
-
 def _save(session: QuizSession, order: QuestionOrder) -> None:
     """Store the order's state (and the result, once no question is left)."""
     state = order.to_state()
     if session.form == QuizForm.ADAPTIVE:
         state[_SHOWN_TOTAL] = _shown_total(_previous_total(session), order)
     session.state = state
-    # Only the columns an answer changes: one short UPDATE inside the write lock.
-    changed: tuple[str, ...] = ("state", "updated_at")
+    # Only the columns an answer changes; ``updated_at`` (auto_now) is set by save() when
+    # it is listed.
+    changed = ["state", "updated_at"]
     if order.next_item() is None:
         session.result = order.result().to_dict()
         session.completed_at = timezone.now()
-        changed += ("result", "completed_at")
-    _update_session(session, changed)
+        changed += ["result", "completed_at"]
+    session.save(update_fields=changed)
 
 
 def _answer_current(session: QuizSession, order: QuestionOrder, item: int, value: int) -> Step:
@@ -371,7 +252,7 @@ def _answer_current(session: QuizSession, order: QuestionOrder, item: int, value
             "Here is the current one.",
         )
     order.answer(item, value)
-    _insert_answer(session, item, value, position=len(answers) + 1)
+    Answer.objects.create(session=session, item=item, value=value, position=len(answers) + 1)
     _save(session, order)
     return _step(session, order)
 

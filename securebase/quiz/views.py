@@ -6,6 +6,10 @@ previous question with its answer marked, with or without JavaScript. Without
 JavaScript each answer is a plain POST and a redirect to the next question's address;
 with htmx the same forms are boosted, the view answers with the next question directly
 and ``HX-Push-Url`` adds that address to the history, just as the redirect would.
+
+Every response under ``/quiz/s/`` belongs to one person and is marked private by
+``core.middleware.PrivacyHeadersMiddleware``; the start page at ``/quiz/`` is outside that
+prefix and can show a remembered quiz's private link, so it marks its own responses.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
-from securebase.quiz import question_page, services
+from securebase.psychometrics import item_bank
+from securebase.quiz import services
 from securebase.quiz.forms import AnswerForm, NormGroupForm, StartForm
 from securebase.quiz.models import QuizSession
 from securebase.quiz.ratelimits import start_is_limited
@@ -34,34 +39,6 @@ def result_url(token: str) -> str:
 
 def question_url(token: str, position: int) -> str:
     return reverse("quiz:position", kwargs={"token": token, "position": position})
-
-
-class _QuizUrls:
-    """The addresses one question page links to, from a single ``reverse()``.
-
-    A question page needs up to five addresses of the same quiz; reversing each one
-    costs more than the rest of building the page's context, so the others are derived
-    from the quiz's own address (``urls.py`` nests them all under it).
-    """
-
-    def __init__(self, token: str) -> None:
-        self.base = reverse("quiz:question", kwargs={"token": token})
-
-    def position(self, position: int) -> str:
-        return f"{self.base}q/{position}/"
-
-    @property
-    def delete(self) -> str:
-        return f"{self.base}delete/"
-
-
-def _redirect(url: str, status: int = 302) -> HttpResponseRedirect:
-    """A redirect to an address already built.
-
-    Django's ``redirect()`` first tries the address as a URL name and reverses it, which
-    fails for a path only after 0.06 ms: a tenth of an answer's POST, which ends in this.
-    """
-    return HttpResponseRedirect(url, status=status)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -99,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["form"], form.cleaned_data["consent_research"]
             )
             request.session[SESSION_KEY] = session.token
-            return private_response(_redirect(question_url(session.token, 1)))
+            return private_response(HttpResponseRedirect(question_url(session.token, 1)))
         status = 422
     context = {
         "form": form,
@@ -141,34 +118,49 @@ def _navigate(request: HttpRequest, url: str) -> HttpResponse:
         # A different page: let htmx navigate to it instead of swapping it in.
         response = HttpResponse(status=200)
         response["HX-Redirect"] = url
-        return private_response(response)
-    return private_response(_redirect(url))
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _answer_options(marked: int | None) -> list[dict[str, object]]:
+    """The five answer buttons, the one with the stored answer pressed."""
+    labels = item_bank().response_labels
+    return [
+        {"value": value, "label": label, "pressed": marked == value}
+        for value, label in enumerate(labels, start=1)
+    ]
 
 
 def _render_question(
     request: HttpRequest, step: services.Step, token: str, error: str = "", status: int = 200
 ) -> HttpResponse:
-    urls = _QuizUrls(token)
-    url = urls.position(step.position)
-    page = question_page.QuestionPage(
-        step=step,
-        question_url=url,
-        back_url=urls.position(step.position - 1) if step.position > 1 else None,
-        current_url=None if step.is_current else urls.position(step.answered + 1),
-        delete_url=urls.delete,
-        resume_url=request.build_absolute_uri(urls.base),
-        error=error,
-    )
+    """The question page; for htmx, only the ``#quiz`` fragment it swaps in."""
+    position = step.position
+    url = question_url(token, position)
+    context = {
+        "step": step,
+        "options": _answer_options(step.previous_value),
+        "percent": round(step.progress * 100),
+        "questions_before": step.number - 1,
+        "first_unanswered": step.answered + 1,
+        "question_url": url,
+        "back_url": question_url(token, position - 1) if position > 1 else None,
+        "current_url": None if step.is_current else question_url(token, step.answered + 1),
+        "delete_url": reverse("quiz:delete", kwargs={"token": token}),
+        "resume_url": request.build_absolute_uri(reverse("quiz:question", kwargs={"token": token})),
+        "error": error,
+    }
     htmx = _is_htmx(request)
     if htmx and status >= 400:
         # htmx does not swap error responses; the message must still reach the person.
         status = 200
-    response = HttpResponse(question_page.render(request, page, fragment=htmx), status=status)
+    template = "quiz/_question.html" if htmx else "quiz/question.html"
+    response = render(request, template, context, status=status)
     if htmx:
         # The address of the question now on screen, so Back returns to this one.
         response["HX-Push-Url"] = url
     patch_vary_headers(response, ["HX-Request"])
-    return private_response(response)
+    return response
 
 
 def _after_write(request: HttpRequest, token: str, step: services.Step) -> HttpResponse:
@@ -176,33 +168,41 @@ def _after_write(request: HttpRequest, token: str, step: services.Step) -> HttpR
         return _finished(request, token)
     if _is_htmx(request):
         return _render_question(request, step, token)
-    return private_response(_redirect(question_url(token, step.position), status=303))
+    return HttpResponseRedirect(question_url(token, step.position), status=303)
 
 
 def _remember(request: HttpRequest, token: str) -> None:
     """Opening the private link on another device makes that browser resume it too.
 
     Only the private link does this (the browser that started the quiz remembers it from
-    the start): question pages and answers never touch the visitor's Django session, which
-    would cost a database read on every request of the answer step (docs/benchmarks-web.md).
+    the start): question pages and answers never touch the visitor's Django session, so
+    the answer step costs no query for it.
     """
     if request.session.get(SESSION_KEY) != token:
         request.session[SESSION_KEY] = token
 
 
+@require_safe
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """The private link: this browser remembers the quiz and goes to the current question."""
+    session = _session_or_404(token)
+    _remember(request, session.token)
+    if session.is_completed:
+        return HttpResponseRedirect(result_url(token))
+    return HttpResponseRedirect(question_url(token, services.current_step(session).position))
+
+
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, token: str, position: int | None = None) -> HttpResponse:
-    """GET: the question at ``position`` (the private link: the current one). POST: answer it."""
+def question(request: HttpRequest, token: str, position: int) -> HttpResponse:
+    """GET: the question at ``position``. POST: answer it (its form carries the item)."""
     if request.method == "GET":
         session = _session_or_404(token)
-        if position is None:
-            _remember(request, session.token)
         if session.is_completed:
-            return private_response(_redirect(result_url(token)))
+            return HttpResponseRedirect(result_url(token))
         step = services.step_at(session, position)
         if step.position != position:
-            # The private link, or an address past the current question: go to the real one.
-            return private_response(_redirect(question_url(token, step.position)))
+            # An address past the current question: go to the real one.
+            return HttpResponseRedirect(question_url(token, step.position))
         return _render_question(request, step, token)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -219,10 +219,7 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
     # A valid answer reads the session once, locked, inside the service's transaction.
     item, value = form.cleaned_data["item"], form.cleaned_data["value"]
     try:
-        if position is None:
-            step = services.submit_answer(token, item, value)
-        else:
-            step = services.answer_at(token, position, item, value)
+        step = services.answer_at(token, position, item, value)
     except services.InvalidAnswer as error:
         step = services.current_step(services.get_session(token))
         if step.done:
@@ -234,29 +231,19 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
 
 
 @require_http_methods(["GET", "POST"])
-def back(request: HttpRequest, token: str) -> HttpResponse:
-    """The previous question (older pages posted here; it never deletes an answer now)."""
-    session = _session_or_404(token)
-    if session.is_completed:
-        return private_response(_redirect(result_url(token)))
-    step = services.current_step(session)
-    return private_response(_redirect(question_url(token, max(step.position - 1, 1)), 303))
-
-
-@require_http_methods(["GET", "POST"])
 def about_you(request: HttpRequest, token: str) -> HttpResponse:
     """The optional last step: gender and age band choose the norm group, or skip."""
     session = _session_or_404(token)
     if not session.is_completed:
-        return private_response(redirect("quiz:question", token=token))
+        return redirect("quiz:question", token=token)
     form = NormGroupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (form.is_valid() or "skip" in request.POST):
         gender, band = (None, None) if "skip" in request.POST else form.choice()
         services.choose_norm_group(token, gender, band)
-        return private_response(_redirect(result_url(token)))
+        return HttpResponseRedirect(result_url(token))
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "session": session, "result_url": result_url(token)}
-    return private_response(render(request, "quiz/about_you.html", context, status=status))
+    return render(request, "quiz/about_you.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -268,14 +255,9 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
         if request.session.get(SESSION_KEY) == session.token:
             del request.session[SESSION_KEY]
         messages.success(request, "Your answers were deleted. Nothing of that quiz is kept.")
-        return private_response(redirect("quiz:start"))
-    return private_response(
-        render(
-            request,
-            "quiz/delete.html",
-            {
-                "question_url": reverse("quiz:question", kwargs={"token": session.token}),
-                "step": services.current_step(session),
-            },
-        )
-    )
+        return redirect("quiz:start")
+    context = {
+        "question_url": reverse("quiz:question", kwargs={"token": session.token}),
+        "step": services.current_step(session),
+    }
+    return render(request, "quiz/delete.html", context)

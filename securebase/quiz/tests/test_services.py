@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from securebase.psychometrics import STYLES, Result, score
@@ -216,13 +216,26 @@ def test_purge_deletes_only_old_unfinished_sessions(db: None) -> None:
     assert not Answer.objects.filter(session_id=old_unfinished.pk).exists()
 
 
-def test_an_answer_is_written_as_the_orm_would_write_it(full_session: QuizSession) -> None:
-    """The INSERT and UPDATE compiled once per process store what ``save()`` would."""
+def test_an_answer_is_written_through_the_models(full_session: QuizSession) -> None:
+    """``create()`` and ``save()``: signals fire, and auto_now and defaults apply."""
+    saved: list[str] = []
+
+    def record(sender: type, instance: object, **kwargs: object) -> None:
+        fields = kwargs.get("update_fields")
+        saved.append(f"{sender.__name__} {sorted(fields) if fields else 'created'}")
+
     before = timezone.now() - timedelta(days=3)
     QuizSession.objects.filter(pk=full_session.pk).update(updated_at=before)
-    services.submit_answer(full_session.token, 1, 4)
+    post_save.connect(record, sender=Answer)
+    post_save.connect(record, sender=QuizSession)
+    try:
+        services.submit_answer(full_session.token, 1, 4)
+    finally:
+        post_save.disconnect(record, sender=Answer)
+        post_save.disconnect(record, sender=QuizSession)
+    assert saved == ["Answer created", "QuizSession ['state', 'updated_at']"]
     stored = QuizSession.objects.get(pk=full_session.pk)
-    assert stored.updated_at > before  # auto_now, applied by hand
+    assert stored.updated_at > before
     assert stored.state["answers"] == [[1, 4]] and stored.completed_at is None
     answer = Answer.objects.get(session=full_session)
     assert (answer.item, answer.value, answer.position) == (1, 4, 1)
@@ -234,20 +247,9 @@ def test_an_answer_is_written_as_the_orm_would_write_it(full_session: QuizSessio
     assert list(stored.answers.values_list("position", flat=True)) == list(range(1, 37))
 
 
-def test_the_compiled_update_refuses_a_row_that_is_gone(full_session: QuizSession) -> None:
-    """As ``save(update_fields=...)`` does: a vanished row is an error, not a silent no-op."""
-    QuizSession.objects.filter(pk=full_session.pk).delete()
-    with pytest.raises(DatabaseError):
-        services._update_session(full_session, ("state", "updated_at"))
-
-
-def test_the_compiled_read_returns_what_get_returns(full_session: QuizSession) -> None:
-    """Every field through the same converters (JSON, datetimes, booleans) as the ORM's."""
-    QuizSession.objects.filter(pk=full_session.pk).update(consent_research=True)
-    answer_until_done(full_session.token)
-    for token in (full_session.token, services.start_session("adaptive", False).token):
-        read, expected = services.get_session(token), QuizSession.objects.get(token=token)
-        assert read._state.db == expected._state.db and not read._state.adding
-        for field in QuizSession._meta.concrete_fields:
-            assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
-            assert type(getattr(read, field.attname)) is type(getattr(expected, field.attname))
+def test_a_session_is_read_with_the_orm(full_session: QuizSession) -> None:
+    read = services.get_session(full_session.token)
+    assert read == QuizSession.objects.get(token=full_session.token)
+    for bad in ("", "x" * 65, None, 3):
+        with pytest.raises(services.SessionNotFound):
+            services.get_session(bad)  # type: ignore[arg-type]
