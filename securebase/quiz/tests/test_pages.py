@@ -13,6 +13,8 @@ from securebase.quiz.models import QuizSession
 
 pytestmark = pytest.mark.django_db
 
+HTMX = {"HX-Request": "true"}
+
 
 def begin(client: Client, form: str = "full", consent: bool = False) -> str:
     data = {"form": form, "adult": "on"}
@@ -330,3 +332,37 @@ def test_a_clean_method_on_the_answer_form_takes_part() -> None:
     assert NoNeutralAnswers(QueryDict("item=3&value=4")).is_valid()
     refused = NoNeutralAnswers(QueryDict("item=3&value=3"))
     assert not refused.is_valid() and refused.errors["value"] == ["Not the middle one."]
+
+
+def test_every_quiz_response_under_the_private_prefix_is_private(client: Client) -> None:
+    """The views mark nothing themselves: the privacy middleware covers ``/quiz/s/``."""
+    token = begin(client)
+    unfinished = begin(Client())
+    responses = {
+        "private link": client.get(f"/quiz/s/{token}/"),
+        "question": client.get(q(token, 1)),
+        "past the end": client.get(q(token, 9)),
+        "answer": client.post(q(token, 1), {"item": 1, "value": 3}),
+        "htmx answer": client.post(q(token, 2), {"item": 2, "value": 3}, headers=HTMX),
+        "refused answer": client.post(q(token, 3), {"item": 9, "value": 3}),
+        "invalid answer": client.post(q(token, 3), {"item": 3, "value": 9}, headers=HTMX),
+        "not finished yet": client.get(f"/quiz/s/{token}/about-you/"),
+        "delete page": client.get(f"/quiz/s/{unfinished}/delete/"),
+        "deleted": client.post(f"/quiz/s/{unfinished}/delete/"),
+        "unknown": client.get(f"/quiz/s/{unfinished}/q/1/"),
+        "post to the private link": client.post(f"/quiz/s/{token}/"),
+    }
+    for number in range(3, 37):
+        client.post(q(token, number), {"item": number, "value": 3})
+    responses |= {
+        "optional step": client.get(f"/quiz/s/{token}/about-you/"),
+        "optional step refused": client.post(f"/quiz/s/{token}/about-you/", {"gender": "x"}),
+        "skipped": client.post(f"/quiz/s/{token}/about-you/", {"skip": "1"}),
+        "finished question": client.get(q(token, 2)),
+        "finished private link": client.get(f"/quiz/s/{token}/"),
+    }
+    statuses = {name: response.status_code for name, response in responses.items()}
+    assert set(statuses.values()) >= {200, 302, 303, 404, 405, 422}, statuses
+    for name, response in responses.items():
+        assert "no-store" in response["Cache-Control"], name
+        assert "noindex" in response["X-Robots-Tag"], name
