@@ -1,13 +1,13 @@
 """What one answer costs the database: counted, so that a change that adds queries shows.
 
 The answer step is the request pair every person makes a dozen times or more (the POST
-of the answer form and the GET of the next question it redirects to), and the load
-benchmark compares its throughput with /healthz (docs/benchmarks-web.md). Its queries:
-the POST runs one write transaction that reads the quiz session once, locked (BEGIN,
-lock the row, insert the answer, update the changed columns, COMMIT); the GET reads the
-quiz session. Neither reads the visitor's Django session (only the private link does, to
-remember the quiz in that browser). Under the test's transaction, BEGIN/COMMIT are a
-SAVEPOINT and its RELEASE: 6 statements.
+of the answer form and the GET of the next question it redirects to); its time under load
+is in the performance budget (docs/benchmarks-web.md). Its queries: the POST runs one
+write transaction that reads the quiz session once, locked (BEGIN,
+``select_for_update().get()``, the answer's ``create()``, ``save(update_fields=...)`` of
+the changed columns, COMMIT); the GET reads the quiz session. Neither reads the visitor's
+Django session (only the private link does, to remember the quiz in that browser). Under
+the test's transaction, BEGIN/COMMIT are a SAVEPOINT and its RELEASE: 6 statements.
 """
 
 from __future__ import annotations
