@@ -79,7 +79,7 @@ bench: $(VENV)/.dev
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python benchmarks/psychometrics_speed.py
 	$(BIN)/python benchmarks/psychometrics_eval.py --data $(ECR_DATA)
-	$(BIN)/python benchmarks/load_test.py
+	$(BIN)/python benchmarks/load_test.py --budget --duration 120
 
 screenshots: $(VENV)/.dev system-deps
 	$(BIN)/python scripts/screenshots.py
