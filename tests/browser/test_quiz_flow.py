@@ -16,6 +16,7 @@ from playwright.sync_api import Page, Route, expect
 
 from conftest import assert_accessible
 from securebase.quiz import services
+from securebase.quiz.models import Answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,17 @@ def wait_until_idle(page: Page) -> None:
 
 def statement(page: Page) -> str:
     return page.locator("#statement").inner_text()
+
+
+def _token(page: Page) -> str:
+    match = re.search(r"/quiz/s/([A-Za-z0-9_-]{43})/", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def answers_ready(page: Page):
+    """The question has been on screen for a moment: its answer buttons take a choice."""
+    return page.locator('#quiz[data-answers="ready"]')
 
 
 def pressed(page: Page):
@@ -136,6 +148,7 @@ def test_full_test_by_keyboard_only(page: Page) -> None:
     for number in range(1, 37):
         expect(page.locator("#progress-label")).to_have_text(f"Question {number} of 36")
         expect(page.locator("progress.bar")).to_have_attribute("value", str(number - 1))
+        expect(answers_ready(page)).to_be_attached()  # keys, too, wait for a moment
         page.keyboard.press(str((number % 5) + 1))
         if number < 36:
             expect(page.locator("#progress-label")).to_have_text(f"Question {number + 1} of 36")
@@ -245,3 +258,41 @@ def test_controls_use_the_brand_colour(page: Page) -> None:
     image = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
     width, height = image.size
     assert image.getpixel((width // 4, height // 2)) == (0, 96, 111)
+
+
+@pytest.fixture
+def touch_page(browser, live_server):
+    """A phone with a touch screen (390x844): taps, not clicks."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("gap_ms", [60, 300])
+def test_a_double_tap_answers_only_the_question_on_screen(touch_page: Page, gap_ms: int) -> None:
+    """Two quick taps on an answer: the first answers question 1, the second is ignored.
+
+    The second tap lands where the first one did, on the next question's button that the
+    person has not read yet; it must not answer that question.
+    """
+    page = touch_page
+    start(page, "Full test: all 36 questions, the most precise result")
+    agree = page.get_by_role("button", name="Agree", exact=True)
+    expect(agree).to_be_enabled()  # the person has read question 1
+    box = agree.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(gap_ms)
+    page.touchscreen.tap(x, y)
+    expect(page.locator("#progress-label")).to_contain_text("Question 2")
+    page.wait_for_load_state("networkidle")  # any request the second tap sent has ended
+    wait_until_idle(page)
+    expect(page.locator("#progress-label")).to_contain_text("Question 2")
+    answers = list(Answer.objects.filter(session__token=_token(page)).values_list("item", "value"))
+    assert answers == [(1, 4)]
+    # Once the question has been on screen for a moment, a tap answers it as usual.
+    page.get_by_role("button", name="Disagree", exact=True).tap()
+    expect(page.locator("#progress-label")).to_contain_text("Question 3")
