@@ -79,6 +79,7 @@ class Shape:
     current: bool
     back: bool
     error: bool
+    near_end: bool = False
 
     @classmethod
     def of(cls, page: QuestionPage, *, fragment: bool) -> Shape:
@@ -90,6 +91,7 @@ class Shape:
             current=step.is_current,
             back=page.back_url is not None,
             error=bool(page.error),
+            near_end=step.near_end,
         )
 
 
@@ -157,6 +159,7 @@ def _marked_context(shape: Shape) -> dict[str, Any]:
         is_exact=shape.exact,
         previous_value=shape.marked,
         is_current=shape.current,
+        near_end=shape.near_end,
     )
     return {
         "step": step,
