@@ -269,17 +269,6 @@ def test_controls_use_the_brand_colour(page: Page) -> None:
     assert image.getpixel((width // 4, height // 2)) == (0, 96, 111)
 
 
-@pytest.fixture
-def touch_page(browser, live_server):
-    """A phone with a touch screen (390x844): taps, not clicks."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, has_touch=True
-    )
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("gap_ms", [60, 300])
 def test_a_double_tap_answers_only_the_question_on_screen(touch_page: Page, gap_ms: int) -> None:
     """Two quick taps on an answer: the first answers question 1, the second is ignored.
