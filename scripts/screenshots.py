@@ -134,7 +134,11 @@ def photograph(base_url: str, pages: list[Shot]) -> list[tuple[Shot, dict[str, s
         )
         try:
             for size_name, (width, height) in SIZES.items():
-                context = browser.new_context(viewport={"width": width, "height": height})
+                # The phone is a phone: touch, no mouse (what the touch-only CSS looks for).
+                phone = size_name == "phone"
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
+                )
                 page = context.new_page()
                 for shot in pages:
                     page.goto(base_url + shot.path, wait_until="networkidle")
