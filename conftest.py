@@ -203,6 +203,17 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     assert not outside, f"page made third-party requests: {outside}"
 
 
+@pytest.fixture
+def touch_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A phone with a touch screen (390x844, no mouse): for ``tap()`` and touch-only CSS."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, has_touch=True
+    )
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 def assert_accessible(page: Any) -> None:
     """Run axe-core in the page; fail on any serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe

@@ -1,8 +1,13 @@
 """Regenerate the screenshot gallery in docs/screenshots/ (``make screenshots``).
 
+One gallery of the site as it is now: every run deletes the whole folder first (also
+notes and folders of earlier rounds) and writes the pictures and their index anew.
+``--only home,question`` photographs just those pages into ``--out`` (a scratch folder,
+for looking at a change) and leaves the gallery alone.
+
 Starts the real site (gunicorn on a throwaway SQLite database, content loaded), makes
 finished quiz sessions through the JSON API for each result type, photographs every page
-type at phone (390x844) and desktop (1280x900) size in Debian's Chromium, renders the
+type at phone (390x844) and desktop (1280x800) size in Debian's Chromium, renders the
 report PDF's pages with ``pdftoppm`` and writes ``docs/screenshots/README.md`` as the
 index. Screenshots are JPEG at moderate quality so the committed gallery stays small.
 
@@ -13,7 +18,9 @@ style probability is below 60%).
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +35,7 @@ from securebase.psychometrics import item_bank, score  # noqa: E402
 from tests.servers import manage, request, running_servers, site_env  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 MAX_SCREENS = 6  # long pages are cut after six screens: the gallery shows layout, not text
 CHROMIUM = next(p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists())
 
@@ -82,6 +89,18 @@ def finished_session(base_url: str, answers: dict[int, int]) -> str:
     return token
 
 
+def question_in_progress(base_url: str) -> str:
+    """A quick test a few answers in, so the question page shows its progress bar moving."""
+    start = request("POST", f"{base_url}/api/v1/sessions", {"form": "adaptive"}).json()
+    token, step = start["token"], start
+    for _ in range(4):
+        number = step["next_item"]["number"]
+        step = request(
+            "POST", f"{base_url}/api/v1/sessions/{token}/answers", {"item": number, "value": 4}
+        ).json()
+    return f"/quiz/s/{token}/"
+
+
 def result_types() -> dict[str, tuple[str, dict[int, int]]]:
     return {
         "result-secure": ("Result: secure (full form)", pattern(1, 2)),
@@ -115,7 +134,11 @@ def photograph(base_url: str, pages: list[Shot]) -> list[tuple[Shot, dict[str, s
         )
         try:
             for size_name, (width, height) in SIZES.items():
-                context = browser.new_context(viewport={"width": width, "height": height})
+                # The phone is a phone: touch, no mouse (what the touch-only CSS looks for).
+                phone = size_name == "phone"
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
+                )
                 page = context.new_page()
                 for shot in pages:
                     page.goto(base_url + shot.path, wait_until="networkidle")
@@ -156,7 +179,7 @@ def write_index(taken: list[tuple[Shot, dict[str, str]]], pdf_pages: list[str]) 
         "# Screenshot gallery",
         "",
         "Made by `make screenshots` (scripts/screenshots.py): the real site on a throwaway",
-        "database, Debian's Chromium at phone (390x844) and desktop (1280x900) size, and the",
+        "database, Debian's Chromium at phone (390x844) and desktop (1280x800) size, and the",
         "report PDF rendered with pdftoppm. Regenerate rather than edit.",
         "",
     ]
@@ -169,9 +192,17 @@ def write_index(taken: list[tuple[Shot, dict[str, str]]], pdf_pages: list[str]) 
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in [*OUT.glob("*.jpg"), OUT / "README.md"]:  # subfolders (issue notes) stay
-        old.unlink(missing_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated shot names (e.g. home,question)")
+    parser.add_argument("--out", type=Path, help="where --only writes (default: a new temp dir)")
+    args = parser.parse_args()
+    global OUT
+    if args.only:
+        OUT = args.out or Path(tempfile.mkdtemp(prefix="securebase-shots-out-"))
+        OUT.mkdir(parents=True, exist_ok=True)
+    else:
+        shutil.rmtree(OUT, ignore_errors=True)
+        OUT.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="securebase-shots-") as tmp:
         var_dir = Path(tmp) / "var"
         var_dir.mkdir()
@@ -187,11 +218,10 @@ def main() -> None:
                 name: finished_session(base, answers)
                 for name, (_, answers) in result_types().items()
             }
-            question = request("POST", f"{base}/api/v1/sessions", {"form": "adaptive"}).json()
             pages = [
                 Shot("home", "Home", "/"),
                 Shot("quiz-start", "Quiz start", "/quiz/"),
-                Shot("question", "A question (quick test)", f"/quiz/s/{question['token']}/"),
+                Shot("question", "A question (quick test)", question_in_progress(base)),
                 *(
                     Shot(name, caption, f"/results/{tokens[name]}/")
                     for name, (caption, _) in result_types().items()
@@ -199,7 +229,7 @@ def main() -> None:
                 Shot("articles", "Articles", "/articles/"),
                 Shot("article", "An article", "/articles/what-is-attachment/"),
                 Shot("styles", "The four styles", "/styles/"),
-                Shot("style", "A style page (fearful-avoidant)", "/styles/disorganized/"),
+                Shot("style", "A style page (fearful-avoidant)", "/styles/fearful-avoidant/"),
                 Shot("evidence", "Evidence library", "/evidence/"),
                 Shot("help", "Help", "/help/"),
                 Shot("about", "About and method", "/about/"),
@@ -209,6 +239,11 @@ def main() -> None:
             ]
             if request("GET", f"{base}/method/").status == 200:
                 pages.append(Shot("method", "Technical manual (method)", "/method/"))
+            if args.only:
+                wanted = set(args.only.split(","))
+                photograph(base, [shot for shot in pages if shot.name in wanted])
+                print(f"wrote {len(list(OUT.iterdir()))} files to {OUT}")
+                return
             taken = photograph(base, pages)
             pdf_pages = render_pdf(base, tokens["result-fearful-avoidant"])
     write_index(taken, pdf_pages)

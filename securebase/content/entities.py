@@ -21,6 +21,18 @@ from dataclasses import dataclass, field
 # here too so that the knowledge base does not import the numerical scoring package.
 STYLES: tuple[str, ...] = ("secure", "anxious", "avoidant", "disorganized")
 
+# The address of a style page where it differs from the machine value: people read the
+# high-high quadrant as fearful-avoidant, so that is its address too ("disorganized" names an
+# infant classification the quiz does not measure, and stays only in the API and the data).
+STYLE_SLUGS: dict[str, str] = {"disorganized": "fearful-avoidant"}
+STYLE_BY_SLUG: dict[str, str] = {slug: style for style, slug in STYLE_SLUGS.items()}
+
+
+def style_slug(style: str) -> str:
+    """The last part of a style page's address: ``/styles/<slug>/``."""
+    return STYLE_SLUGS.get(style, style)
+
+
 # Who a claim is about, in the order the evidence filter offers them.
 GROUPS: tuple[str, ...] = (
     *STYLES,
@@ -334,7 +346,7 @@ class StylePage(RenderedPage):
 
     @property
     def url(self) -> str:
-        return f"/styles/{self.style}/"
+        return f"/styles/{style_slug(self.style)}/"
 
     @property
     def label(self) -> str:

@@ -101,10 +101,6 @@ def cited_references(library: Library) -> list[CitedReference]:
     ]
 
 
-# Other names that lead to a style page (a 301 to the machine value's address).
-STYLE_ALIASES: dict[str, str] = {"fearful-avoidant": "disorganized"}
-
-
 def has_direct_evidence(library: Library, style: str) -> bool:
     """Is any claim about ``style`` from a study that measured attachment as the quiz does?"""
     return any(claim.is_about_style and style in claim.concerns for claim in library.claims)

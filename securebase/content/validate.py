@@ -20,10 +20,13 @@ from securebase.content.entities import (
     GROUPS,
     LARGE_STUDY_N,
     STRENGTHS,
+    STYLE_BY_SLUG,
+    STYLE_SLUGS,
     STYLES,
     Claim,
     Library,
     Rendered,
+    style_slug,
 )
 from securebase.content.render import is_external
 
@@ -300,7 +303,9 @@ def link_problem(library: Library, href: str, body: Rendered) -> str | None:
         return None
     if parts.path.startswith("/styles/") and parts.path != "/styles/":
         style = parts.path.removeprefix("/styles/").rstrip("/")
-        return None if style in STYLES else "there is no such style"
+        if style in STYLE_SLUGS:
+            return f"the page's address is /styles/{style_slug(style)}/"
+        return None if STYLE_BY_SLUG.get(style, style) in STYLES else "there is no such style"
     try:
         resolve(parts.path)
     except Resolver404:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from securebase.content import services
+from securebase.content.entities import STYLE_BY_SLUG, STYLE_SLUGS, style_slug
 from securebase.content.library import get_library
 
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
@@ -47,10 +48,10 @@ def style_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @PUBLIC_CACHE
 def style_detail(request: HttpRequest, style: str) -> HttpResponse:
-    if style in services.STYLE_ALIASES:
-        # The name people use for the high-high quadrant leads to its page, whose address
-        # keeps the machine value ("disorganized") that the API and old links use.
-        return redirect(f"/styles/{services.STYLE_ALIASES[style]}/", permanent=True)
+    if style in STYLE_SLUGS:
+        # The page's old address, the machine value ("disorganized"): links kept from then.
+        return redirect(f"/styles/{style_slug(style)}/", permanent=True)
+    style = STYLE_BY_SLUG.get(style, style)
     library = get_library()
     try:
         page = library.style(style)

@@ -1,5 +1,6 @@
 """Pages that belong to no single domain: home, help, privacy, health check, errors."""
 
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from securebase.content.library import get_library
 from securebase.content.services import style_pages
@@ -49,6 +50,20 @@ def about(request: HttpRequest) -> HttpResponse:
         "core/about.html",
         {"lengths": quiz.quiz_lengths(), "norms": quiz.default_norm_sample()},
     )
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "securebase" / "favicon.ico"
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers and crawlers ask for it whatever a page declares.
+
+    The pages point at the SVG icon; this is the same picture as a small ICO (16, 32 and
+    48 pixels), so that the request that comes anyway finds it instead of a 404 page.
+    """
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
 
 
 @require_GET

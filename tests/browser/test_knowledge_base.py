@@ -31,7 +31,7 @@ def test_article_is_accessible_and_its_claim_link_leads_to_the_evidence(page):
     )
 
 
-@pytest.mark.parametrize("style", ["anxious", "disorganized"])
+@pytest.mark.parametrize("style", ["anxious", "fearful-avoidant"])
 def test_style_page_is_accessible(page, style):
     page.goto(f"/styles/{style}/")
     assert page.get_by_role("heading", name="Oxytocin and this style").is_visible()

@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page, Route, expect
 
 from conftest import assert_accessible
-from securebase.quiz import services
+from securebase.quiz.models import Answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +45,17 @@ def statement(page: Page) -> str:
     return page.locator("#statement").inner_text()
 
 
+def _token(page: Page) -> str:
+    match = re.search(r"/quiz/s/([A-Za-z0-9_-]{43})/", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def answers_ready(page: Page):
+    """The question has been on screen for a moment: its answer buttons take a choice."""
+    return page.locator('#quiz[data-answers="ready"]')
+
+
 def pressed(page: Page):
     return page.locator('.answers button[aria-pressed="true"]')
 
@@ -54,13 +65,13 @@ def test_quick_test_by_clicking_with_reload_back_and_the_optional_step(page: Pag
     assert_accessible(page)
     start(page)
     assert_accessible(page)
-    typical = services.quiz_lengths().quick_typical
-    expect(page.locator("#progress-label")).to_have_text(f"Question 1 of about {typical}")
+    expect(page.locator("#progress-label")).to_have_text("Question 1")
+    expect(page.get_by_role("progressbar")).to_have_attribute("value", "0")
     page.evaluate("() => { window.__samePage = true; }")
 
     first = statement(page)
     page.get_by_role("button", name="Agree", exact=True).click()
-    expect(page.locator("#progress-label")).to_contain_text("Question 2 of about")
+    expect(page.locator("#progress-label")).to_contain_text("Question 2")
     expect(page).to_have_url(QUESTION_URL)
     assert page.url.endswith("/q/2/")
     second = statement(page)
@@ -72,7 +83,7 @@ def test_quick_test_by_clicking_with_reload_back_and_the_optional_step(page: Pag
     page.reload()
     expect(page.locator("#statement")).to_have_text(second)
     page.get_by_role("button", name="Strongly disagree").click()
-    expect(page.locator("#progress-label")).to_contain_text("Question 3 of about")
+    expect(page.locator("#progress-label")).to_contain_text("Question 3")
 
     # The page's own Back link shows the previous question with the earlier answer marked.
     page.get_by_role("link", name="Back to the previous question").click()
@@ -80,7 +91,7 @@ def test_quick_test_by_clicking_with_reload_back_and_the_optional_step(page: Pag
     expect(pressed(page)).to_have_count(1)
     expect(pressed(page)).to_contain_text("Strongly disagree")
     page.get_by_role("button", name="Strongly agree").click()
-    expect(page.locator("#progress-label")).to_contain_text("Question 3 of about")
+    expect(page.locator("#progress-label")).to_contain_text("Question 3")
 
     for _ in range(36):  # the adaptive test never asks more than the whole bank
         if "/about-you/" in page.url:
@@ -136,6 +147,7 @@ def test_full_test_by_keyboard_only(page: Page) -> None:
     for number in range(1, 37):
         expect(page.locator("#progress-label")).to_have_text(f"Question {number} of 36")
         expect(page.locator("progress.bar")).to_have_attribute("value", str(number - 1))
+        expect(answers_ready(page)).to_be_attached()  # keys, too, wait for a moment
         page.keyboard.press(str((number % 5) + 1))
         if number < 36:
             expect(page.locator("#progress-label")).to_have_text(f"Question {number + 1} of 36")
@@ -146,6 +158,16 @@ def test_full_test_by_keyboard_only(page: Page) -> None:
     page.get_by_label("25\u201334").check()
     page.get_by_role("button", name="Compare me with this group").click()
     expect(page).to_have_url(RESULT_URL)
+
+
+def test_the_key_hint_shows_only_where_there_is_a_keyboard(page: Page, touch_page: Page) -> None:
+    start(touch_page)
+    expect(touch_page.locator("#answer-hint")).to_be_visible()
+    expect(touch_page.locator("#answer-hint .key-hint")).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    start(page)
+    expect(page.locator("#answer-hint .key-hint")).to_be_visible()
+    expect(page.locator("#answer-hint")).to_contain_text("You can also press the keys 1 to 5.")
 
 
 def test_keys_are_ignored_with_a_modifier_or_while_typing(page: Page) -> None:
@@ -225,7 +247,7 @@ def test_start_again_needs_a_confirmation(page: Page) -> None:
     page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Start again").click()
     page.get_by_role("button", name="Delete them and start again").click()
-    expect(page.locator("#progress-label")).to_contain_text("Question 1 of about")
+    expect(page.locator("#progress-label")).to_have_text("Question 1")
     assert page.url != first_quiz
     page.goto(first_quiz)
     expect(page.locator("h1")).to_have_text("Page not found")
@@ -245,3 +267,30 @@ def test_controls_use_the_brand_colour(page: Page) -> None:
     image = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
     width, height = image.size
     assert image.getpixel((width // 4, height // 2)) == (0, 96, 111)
+
+
+@pytest.mark.parametrize("gap_ms", [60, 300])
+def test_a_double_tap_answers_only_the_question_on_screen(touch_page: Page, gap_ms: int) -> None:
+    """Two quick taps on an answer: the first answers question 1, the second is ignored.
+
+    The second tap lands where the first one did, on the next question's button that the
+    person has not read yet; it must not answer that question.
+    """
+    page = touch_page
+    start(page, "Full test: all 36 questions, the most precise result")
+    agree = page.get_by_role("button", name="Agree", exact=True)
+    expect(agree).to_be_enabled()  # the person has read question 1
+    box = agree.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(gap_ms)
+    page.touchscreen.tap(x, y)
+    expect(page.locator("#progress-label")).to_contain_text("Question 2")
+    page.wait_for_load_state("networkidle")  # any request the second tap sent has ended
+    wait_until_idle(page)
+    expect(page.locator("#progress-label")).to_contain_text("Question 2")
+    answers = list(Answer.objects.filter(session__token=_token(page)).values_list("item", "value"))
+    assert answers == [(1, 4)]
+    # Once the question has been on screen for a moment, a tap answers it as usual.
+    page.get_by_role("button", name="Disagree", exact=True).tap()
+    expect(page.locator("#progress-label")).to_contain_text("Question 3")

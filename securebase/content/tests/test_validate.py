@@ -118,6 +118,7 @@ def test_article_front_matter_must_point_at_existing_things(library_dir: Path) -
         ("/articles/omega/", "there is no such article"),
         ("/articles/alpha/#no-such-heading", "that article has no heading with this anchor"),
         ("/styles/confident/", "there is no such style"),
+        ("/styles/disorganized/", "the page's address is /styles/fearful-avoidant/"),
         ("/evidence/#claim-no-such-claim", "no such claim"),
         ("/evidence/#ref-nobody2020", "no such reference"),
         ("/evidence/?concerns=pets", "the evidence library has no such filter"),
@@ -143,7 +144,7 @@ def test_working_links_of_every_kind_pass(library_dir: Path) -> None:
         "gamma",
         "## Here\n\n[c](/evidence/#claim-about-couples) [r](/evidence/#ref-alder2001) "
         "[e](/evidence/) [f](/evidence/?concerns=anxious#claims) [a](/articles/beta/#second-part) "
-        "[s](/styles/disorganized/) [h](/help/) [in-page](#here) [out](https://example.org/) "
+        "[s](/styles/fearful-avoidant/) [h](/help/) [in-page](#here) [out](https://example.org/) "
         "[mail](mailto:someone@example.org)",
         claims=["about-couples"],
     )

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from securebase.content.entities import STYLES
+from securebase.content.entities import STYLES, style_slug
 from securebase.content.library import get_library
 from securebase.content.validate import BACK_REFERENCE_PHRASES
 
@@ -64,7 +64,7 @@ def test_article_lists_its_evidence_and_references(client, library):
 @pytest.mark.parametrize("style", STYLES)
 def test_style_page(client, library, style):
     style_page = library.style(style)
-    body = page(client, f"/styles/{style}/")
+    body = page(client, style_page.url)
     assert "Where it may come from" in body
     assert "How it shows in adult relationships" in body
     assert "Oxytocin and this style" in body
@@ -74,14 +74,14 @@ def test_style_page(client, library, style):
         assert f'href="/evidence/#claim-{claim.id}"' in body
     for other in STYLES:
         if other != style:
-            assert f'href="/styles/{other}/"' in body
+            assert f'href="/styles/{style_slug(other)}/"' in body
     assert f'href="/evidence/?concerns={style}"' in body
 
 
 def test_style_list_links_all_four_styles(client):
     body = page(client, "/styles/")
     for style in STYLES:
-        assert f'href="/styles/{style}/"' in body
+        assert f'href="/styles/{style_slug(style)}/"' in body
 
 
 def test_evidence_page_has_an_anchor_for_every_claim_and_reference(client, library):
@@ -168,9 +168,11 @@ def test_the_fearful_avoidant_filter_uses_the_display_name(client):
 
 
 def test_the_high_high_style_is_shown_as_fearful_avoidant(client):
-    body = page(client, "/styles/disorganized/")
+    body = page(client, "/styles/fearful-avoidant/")
     assert "<h1" in body and "Fearful-avoidant attachment</h1>" in body
-    assert "Also called disorganized (in popular writing)" in body
+    # "Disorganized" is explained as the infant classification it is, not offered as a name.
+    assert "Also called" not in body
+    assert "That is not another name for this result" in body
     assert "Strange Situation" in body and "Adult Attachment Interview" in body
     assert "Disorganized attachment</h1>" not in body
     listing = page(client, "/styles/")
@@ -180,15 +182,16 @@ def test_the_high_high_style_is_shown_as_fearful_avoidant(client):
     assert re.search(r'id="filter-disorganized"[^>]*>Fearful-avoidant</a>', evidence)
 
 
-def test_the_fearful_avoidant_address_redirects_to_the_style_page(client):
-    response = client.get("/styles/fearful-avoidant/")
+def test_the_old_disorganized_address_redirects_to_the_fearful_avoidant_page(client):
+    response = client.get("/styles/disorganized/")
     assert response.status_code == 301
-    assert response["Location"] == "/styles/disorganized/"
+    assert response["Location"] == "/styles/fearful-avoidant/"
+    assert client.get("/styles/fearful-avoidant/").status_code == 200
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_style_pages_show_their_illustration_and_file_related_research(client, style):
-    body = page(client, f"/styles/{style}/")
+    body = page(client, f"/styles/{style_slug(style)}/")
     assert re.search(
         rf'<img class="style-illustration" src="[^"]*illustrations/{style}[^"]*\.svg" alt=""', body
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from securebase.method import services
@@ -28,6 +30,19 @@ def test_method_page_shows_every_chapter_with_working_figures(client):
     assert figure.status_code == 200
     assert figure["Content-Type"] == "image/svg+xml"
     assert b"<svg" in b"".join(figure.streaming_content)
+
+
+@needs_manual
+def test_contents_number_each_chapter_once_and_no_header_cell_is_empty(client):
+    html = client.get("/method/").content.decode()
+    contents = html.split('class="method-contents"')[1].split("</nav>")[0]
+    # The titles carry their numbers; a numbered list would show "1. 1. Purpose".
+    assert "<ol" not in contents
+    titles = re.findall(r'<a href="#chapter-(\d+)">([^<]*)</a>', contents)
+    assert len(titles) == 13
+    for number, title in titles:
+        assert title.startswith(f"{number}. ") and not re.match(r"\d+\. \d+\.", title)
+    assert not re.search(r"<th[^>]*>\s*</th>", html)
 
 
 @needs_manual

@@ -14,7 +14,7 @@ def test_subscribe_page_is_accessible_and_keeps_what_was_typed(page) -> None:
 
     page.fill("#id_email", "name@example")
     page.click("button[type=submit]")
-    assert page.locator("#email-errors").is_visible()
+    assert page.locator("#id_email-error").is_visible()
     assert page.input_value("#id_email") == "name@example"
     assert_accessible(page)
 
