@@ -140,6 +140,39 @@ def loading_figures(
     }
 
 
+def between_dimension_correlations(
+    polychoric: FloatArray, bank: ItemBank, loadings: list[tuple[FloatArray, FloatArray]]
+) -> FloatArray:
+    """Correlations of all factors, ordered (general anxiety, general avoidance, anxiety
+    groups, avoidance groups), the between-dimension ones by least squares.
+
+    Within a dimension the factors are orthogonal (bifactor). Between dimensions the general
+    factors correlate and so may the group factors (some clusters of statements touch both
+    dimensions): the between-dimension polychoric block is ``g_anx rho g_avo' + S_anx C
+    S_avo'``, linear in ``rho`` and the 3 x 3 ``C``, fitted by least squares. Eigenvalues are
+    kept at least 1e-3 so the matrix stays a correlation matrix.
+    """
+    (g_anx, s_anx), (g_avo, s_avo) = loadings
+    rows, columns = (dimension_columns(bank, d) for d in DIMENSIONS)
+    block = polychoric[np.ix_(rows, columns)].ravel()
+    design = [np.outer(g_anx, g_avo).ravel()]
+    for k in range(GROUPS):
+        for m in range(GROUPS):
+            design.append(np.outer(s_anx[:, k], s_avo[:, m]).ravel())
+    coefficients = np.linalg.lstsq(np.array(design).T, block, rcond=None)[0]
+    size = 2 + 2 * GROUPS
+    correlation = np.eye(size)
+    correlation[0, 1] = correlation[1, 0] = coefficients[0]
+    between = coefficients[1:].reshape(GROUPS, GROUPS)
+    correlation[2 : 2 + GROUPS, 2 + GROUPS :] = between
+    correlation[2 + GROUPS :, 2 : 2 + GROUPS] = between.T
+    values, vectors = np.linalg.eigh(correlation)
+    repaired = vectors @ np.diag(np.maximum(values, 1e-3)) @ vectors.T
+    scale = np.sqrt(np.diag(repaired))
+    result: FloatArray = repaired / np.outer(scale, scale)
+    return result
+
+
 def fit(responses: NDArray[np.integer], bank: ItemBank) -> dict[str, Any]:
     """The generating model's document from complete training answers (clicked, (n, 36)).
 
@@ -180,11 +213,9 @@ def fit(responses: NDArray[np.integer], bank: ItemBank) -> dict[str, Any]:
                 "specific": [round(float(v), 4) for v in specific[j]],
                 "thresholds": [round(float(t), 4) for t in thresholds],
             }
-    general_anxiety, general_avoidance = (solutions[chosen][d][0] for d in DIMENSIONS)
-    anxiety_columns, avoidance_columns = (dimension_columns(bank, d) for d in DIMENSIONS)
-    cross = polychoric[np.ix_(anxiety_columns, avoidance_columns)]
-    product = np.outer(general_anxiety, general_avoidance)
-    correlation = float(np.sum(cross * product) / np.sum(product**2))
+    factor_correlation = between_dimension_correlations(
+        polychoric, bank, [solutions[chosen][dimension] for dimension in DIMENSIONS]
+    )
     return {
         "schema": SCHEMA,
         "command": COMMAND,
@@ -192,12 +223,13 @@ def fit(responses: NDArray[np.integer], bank: ItemBank) -> dict[str, Any]:
             "latent-response bifactor model per dimension: general factor + three orthogonal "
             "group factors, fitted to the polychoric matrix of complete training respondents "
             f"({chosen.replace('_', '-')} solution, the closer of Schmid-Leiman and confirmatory "
-            "bifactor); thresholds from training marginal proportions; correlation of the "
-            "general factors by least squares on the between-dimension polychoric block"
+            "bifactor); thresholds from training marginal proportions; correlations between "
+            "the two dimensions' factors by least squares on the between-dimension block"
         ),
         "solution": chosen,
         "n_training": n,
-        "general_correlation": round(correlation, 4),
+        "general_correlation": round(float(factor_correlation[0, 1]), 4),
+        "factor_correlation": [[round(float(v), 4) for v in row] for row in factor_correlation],
         "fit": figures,
         "items": items,
     }

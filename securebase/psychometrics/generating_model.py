@@ -8,9 +8,9 @@ it. This module draws people from a model that keeps that local dependence, fitt
 training split by ``python -m securebase.manual.generating_fit`` and stored in
 ``generating_model.json``:
 
-- each person has a **general factor** per dimension, the two correlated as in the data, and
-  three **group factors** per dimension (clusters of similarly worded statements), all
-  standard normal;
+- each person has a **general factor** per dimension and three **group factors** per
+  dimension (clusters of similarly worded statements), all standard normal; within a
+  dimension they are uncorrelated, between the dimensions they correlate as in the data;
 - an answer is a latent response ``general_loading * G + sum of group_loading * S + noise``
   (unit variance) cut at the item's four thresholds, then reverse-keyed as clicked.
 
@@ -75,6 +75,7 @@ class GeneratingModel:
     specific: FloatArray
     thresholds: FloatArray
     general_correlation: float
+    factor_correlation: FloatArray
     n_groups: int
     document: dict[str, Any]
 
@@ -98,17 +99,23 @@ class GeneratingModel:
             specific=specific,
             thresholds=np.array([item["thresholds"] for item in items], dtype=np.float64),
             general_correlation=float(document["general_correlation"]),
+            factor_correlation=np.array(document["factor_correlation"], dtype=np.float64),
             n_groups=n_groups,
             document=document,
         )
 
     def people(self, n: int, rng: np.random.Generator) -> People:
         """Draw ``n`` people from the population."""
-        rho = self.general_correlation
-        covariance = np.array([[1.0, rho], [rho, 1.0]])
-        general = rng.multivariate_normal(np.zeros(2), covariance, size=n)
-        groups = rng.standard_normal((n, len(DIMENSIONS) * self.n_groups))
-        return People(general=general, groups=groups)
+        size = self.factor_correlation.shape[0]
+        factors = rng.multivariate_normal(np.zeros(size), self.factor_correlation, size=n)
+        return People(general=factors[:, :2], groups=factors[:, 2:])
+
+    def with_new_groups(self, people: People, rng: np.random.Generator) -> People:
+        """The same general factors with group factors drawn afresh: a sensitivity check in
+        which the wording clusters are treated as passing states rather than lasting traits."""
+        block = self.factor_correlation[2:, 2:]
+        groups = rng.multivariate_normal(np.zeros(block.shape[0]), block, size=people.n)
+        return People(general=people.general, groups=groups)
 
     def answers(self, people: People, rng: np.random.Generator) -> IntArray:
         """One sitting of all items: answers as clicked (n, items), new noise each call."""
