@@ -86,9 +86,9 @@ def test_a_dot_on_a_dividing_line_never_comes_with_a_confident_style() -> None:
         if any(abs(p.theta - c) < 0.1 * p.se for p, c in zip(parts, CUTS, strict=True)):
             near += 1
             assert _top(result) <= 0.6, result
-        crossing = [
-            low < CUTS[0] < high for low, high in (region.anxiety,)
-        ] + [low < CUTS[1] < high for low, high in (region.avoidance,)]
+        crossing = [low < CUTS[0] < high for low, high in (region.anxiety,)] + [
+            low < CUTS[1] < high for low, high in (region.avoidance,)
+        ]
         if any(crossing):
             assert _top(result) < 0.99, result
     assert near >= 20  # the check above really ran on people on a line
