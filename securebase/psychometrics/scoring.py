@@ -344,7 +344,9 @@ def score(
     :data:`~securebase.psychometrics.norms.ADULT_AGE_BANDS`) or ``age`` select the norm group
     used for the percentiles; the default is all adults (18+) of the calibration sample.
     ``bank`` defaults to the shipped bank and is only overridden for evaluation with refitted
-    parameters.
+    parameters. The certainty (style probabilities, ``se``, percentile ranges) is widened with
+    the full form's calibrated factors, whatever subset was answered; the quick test uses its
+    own (:meth:`AdaptiveTest.result`).
     """
     bank = bank if bank is not None else item_bank()
     scorer = scorer_for(bank)
