@@ -86,6 +86,7 @@ def calibration_facts(
             "n_training": model["n_training"],
             "general_correlation": r(model["general_correlation"]),
             "fit": model["fit"],
+            "realism": model["realism"],
         },
         "fit_people": figures["fit_people"],
         "evaluation_people": figures["evaluation_people"],

@@ -197,7 +197,8 @@ def classification_by_distance(classification: dict[str, Any], path: Path) -> No
 
 def calibration_diagrams(study: dict[str, Any], path: Path) -> None:
     """Reliability of the top style's probability against the simulated true quadrant: both
-    forms, before and after the widening (points sized by the number of people)."""
+    forms, before and after the widening; bins with fewer than 30 people are not drawn (their
+    share is mostly noise; the ECE counts them)."""
     figure, axes = plt.subplots(1, 2, figsize=(7.2, 3.6), sharey=True)
     for axis, (form, title) in zip(
         axes, (("full", "Full form (36 items)"), ("adaptive", "Quick test")), strict=True
@@ -207,7 +208,7 @@ def calibration_diagrams(study: dict[str, Any], path: Path) -> None:
             ("before", "before (as shown until now)", SECOND, "s--"),
             ("after", "after widening", ACCENT, "o-"),
         ):
-            bins = study["forms"][form][key]["bins"]
+            bins = [b for b in study["forms"][form][key]["bins"] if b["n"] >= 30]
             axis.plot(
                 [b["shown"] for b in bins],
                 [b["right"] for b in bins],

@@ -1017,9 +1017,16 @@ def limitations(n: dict[str, Any]) -> str:
 
 CALIBRATION_CAPTION = (
     "reliability of the shown top-style probability against the simulated true quadrant, "
-    "before and after widening"
+    "before and after widening (bins of at least 30 people)"
 )
 FORM_LABELS = {"full": "full form (36 items)", "adaptive": "quick test"}
+REALISM_HEADER = [
+    "answers",
+    "SD of scores (anx. / avo.)",
+    "r between scores",
+    "style shares (sec. / anx. / avo. / f-a)",
+]
+SOLUTIONS = {"schmid_leiman": "Schmid-Leiman solution", "cfa": "confirmatory bifactor"}
 RELIABILITY_HEADER = [
     "form",
     "ECE",
@@ -1033,7 +1040,7 @@ def calibration_study(n: dict[str, Any]) -> str:
     c = n["calibration"]
     model, forms, held = c["model"], c["forms"], c["held_out"]
     fit_rows = [
-        [name.replace("_", "-"), dimension]
+        [SOLUTIONS[name], dimension]
         + [
             dec(model["fit"][name][dimension][key])
             for key in ("omega_total", "omega_hierarchical", "ecv")
@@ -1072,6 +1079,18 @@ def calibration_study(n: dict[str, Any]) -> str:
     ]
     quick = forms["adaptive"]
     sl = model["fit"]["schmid_leiman"]
+    realism_rows = [
+        [
+            name,
+            " / ".join(dec(v) for v in model["realism"][name]["eap_sd"]),
+            dec(model["realism"][name]["eap_correlation"]),
+            " / ".join(
+                pct(model["realism"][name]["style_shares"][style], 1)
+                for style in ("secure", "anxious", "avoidant", "disorganized")
+            ),
+        ]
+        for name in ("simulated", "real")
+    ]
     held_text = (
         f"""**Held-out real respondents** (`{c["held_out_command"]}`, run once; a check, nothing
 was tuned on it). The {count(held["people"])} held-out respondents with complete answers were
@@ -1085,9 +1104,10 @@ quick test gave the full form's style to {pct(held["quick_gives_full_style"])} o
 a mean shown `full_form_agreement` of {dec(held["mean_full_form_agreement"])}. The SD of the
 full-form EAP is {dec(held["full_real_eap_sd"][0])} (anxiety) and
 {dec(held["full_real_eap_sd"][1])} (avoidance) for these real people and
-{dec(c["simulated_eap_sd"][0])} and {dec(c["simulated_eap_sd"][1])} for the simulated ones: real
-answers are somewhat more spread out than the generating model makes them (it has no response
-styles such as always choosing the ends of the scale), so the simulation is not a perfect copy.
+{dec(c["simulated_eap_sd"][0])} and {dec(c["simulated_eap_sd"][1])} for the simulated ones: as in
+the training check above, real answers are somewhat more spread out than the generating model
+makes them (it has no response styles such as always choosing the ends of the scale), so the
+simulation is not a perfect copy.
 """
         if held
         else "The held-out check has not been run (`--held-out`)."
@@ -1117,7 +1137,7 @@ respondents of the training split). Per dimension, a latent-response bifactor mo
 factor and three orthogonal group factors, fitted to the polychoric matrix. Two solutions were
 fitted, the Schmid-Leiman transformation of a three-factor oblimin solution and a confirmatory
 bifactor model with its item groups; the one closer to the polychoric correlations (smaller
-root mean square residual, RMSR) generates the answers: **{model["solution"].replace("_", "-")}**.
+root mean square residual, RMSR) generates the answers: the {SOLUTIONS[model["solution"]]}.
 Omega, omega-hierarchical and ECV are computed from each solution's loadings, with uniquenesses
 ``1 - g^2 - sum s^2`` (on latent responses, not observed scores):
 
@@ -1127,11 +1147,17 @@ The chosen solution keeps the dependence chapter 5 describes (omega-hierarchical
 {dec(sl["anxiety"]["omega_hierarchical"])} and {dec(sl["avoidance"]["omega_hierarchical"])}, ECV
 {dec(sl["anxiety"]["ecv"])} and {dec(sl["avoidance"]["ecv"])}); the confirmatory solution,
 which forbids cross-loadings on the group factors, puts more of the variance on the general
-factor and fits worse. Between the dimensions, the general factors correlate
-{dec(model["general_correlation"])} and the group factors as the between-dimension polychorics
-say (least squares). Answers are simulated by drawing the factors and a normal residual,
-cutting the latent response at each item's thresholds (from the training proportions) and
-reverse-keying. A simulated person's true position is their general factor: standard normal in
+factor. Between the dimensions, the factors correlate as the
+between-dimension polychorics say (least squares): the general factors
+{dec(model["general_correlation"])}, offset by correlated group factors (some clusters of
+statements touch both dimensions). Answers are simulated by drawing the factors and a normal
+residual, cutting the latent response at each item's thresholds (from the training proportions)
+and reverse-keying. As many simulated people as training respondents, scored with the shipped
+bank like the real ones (seed {model["realism"]["seed"]}):
+
+{table(REALISM_HEADER, realism_rows)}
+
+A simulated person's true position is their general factor: standard normal in
 the population, the metric of the GRM's theta; the true quadrant is the general factors against
 the bank's cuts.
 
@@ -1181,7 +1207,7 @@ people who did not change. Real retests also capture real change, so they agree 
 group factors are treated as passing states and drawn afresh too, agreement is
 {pct(forms["full"]["retest_agreement_new_groups"])} and
 {pct(quick["retest_agreement_new_groups"])}. (The consistency of chapter 10 assumes the GRM is
-true and is a ceiling of a different kind; it is no longer shown on the site.)
+true; it is no longer shown on the site.)
 
 {held_text}
 **Limits.** The truth here is a model fitted to the same kind of data, not an external

@@ -466,8 +466,8 @@ def how_sure_sentences(
         )
     if full_form_agreement is not None:
         sentences.append(
-            f"If you answered all {n_full} questions, there is {in_100(full_form_agreement)} "
-            "in 100 chance you would get the same style."
+            f"If you answered all {n_full} questions, the chance that you would get the same "
+            f"style is {in_100(full_form_agreement)} in 100."
         )
     again = f"all {n_full} questions" if form == "full" else "the quick version"
     sentences.append(

@@ -173,8 +173,8 @@ def test_how_sure_on_the_quick_test_adds_the_full_questionnaire_as_a_second_figu
     )
     assert quick[0].endswith("about 70 in 100 for anxious.")
     assert quick[1] == (
-        f"If you answered all {n_full} questions, there is about 92 in 100 chance you would get "
-        "the same style."
+        f"If you answered all {n_full} questions, the chance that you would get the same style "
+        "is about 92 in 100."
     )
     assert "answering the quick version twice" in quick[2] and "about 80 in 100" in quick[2]
     # Quick results stored before the second figure: their percentages were the forecast.
@@ -314,7 +314,7 @@ def test_report_context_of_a_finished_quick_test():
     assert repeat in report.how_sure[2]
     agreement = get_result(session).full_form_agreement
     assert agreement is not None
-    assert f"{in_100(agreement)} in 100 chance you would get the same style" in report.how_sure[1]
+    assert report.how_sure[1].endswith(f"the same style is {in_100(agreement)} in 100.")
     assert report.style_page.style == "avoidant"
     assert not report.near_boundary and report.runner_up is None
 
