@@ -40,6 +40,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     """Run every analysis (cached by its inputs, see :mod:`cache`), draw figures, return numbers."""
     from securebase.manual import (
         adaptive_study,
+        calibration_study,
         classify,
         crosscheck,
         descriptive,
@@ -91,6 +92,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         lambda: classify.classification(inputs.bank),
     )
     numbers["adaptive"] = adaptive_study.adaptive_facts()
+    numbers["calibration"] = calibration_study.calibration_facts()
     worst = {d: numbers["bank"]["dimensions"][d]["s_x2_worst_item"] for d in DIMENSIONS}
     numbers["fit_worst"] = worst
     fig.item_fit(fitcurves.worst_item_curves(inputs, worst), figures / "item_fit.svg")
@@ -101,6 +103,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     fig.dif_effects(numbers["dif"], thresholds, figures / "dif.svg")
     fig.norms_distribution(inputs.bank, figures / "norms.svg")
     fig.classification_by_distance(numbers["classification"], figures / "classification.svg")
+    fig.calibration_diagrams(numbers["calibration"], figures / "calibration.svg")
     _log("figures", start)
     return numbers
 

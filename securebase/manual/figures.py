@@ -193,3 +193,35 @@ def classification_by_distance(classification: dict[str, Any], path: Path) -> No
     axis.legend(frameon=False)
     figure.tight_layout()
     save(figure, path)
+
+
+def calibration_diagrams(study: dict[str, Any], path: Path) -> None:
+    """Reliability of the top style's probability against the simulated true quadrant: both
+    forms, before and after the widening; bins with fewer than 30 people are not drawn (their
+    share is mostly noise; the ECE counts them)."""
+    figure, axes = plt.subplots(1, 2, figsize=(7.2, 3.6), sharey=True)
+    for axis, (form, title) in zip(
+        axes, (("full", "Full form (36 items)"), ("adaptive", "Quick test")), strict=True
+    ):
+        axis.plot([0.25, 1], [0.25, 1], color=GREY, lw=0.8, ls=":")
+        for key, label, colour, marker in (
+            ("before", "before (as shown until now)", SECOND, "s--"),
+            ("after", "after widening", ACCENT, "o-"),
+        ):
+            bins = [b for b in study["forms"][form][key]["bins"] if b["n"] >= 30]
+            axis.plot(
+                [b["shown"] for b in bins],
+                [b["right"] for b in bins],
+                marker,
+                color=colour,
+                ms=4,
+                label=f"{label}, ECE {study['forms'][form][key]['ece']:.3f}",
+            )
+        axis.set_title(title)
+        axis.set_xlim(0.25, 1.0)
+        axis.set_ylim(0.25, 1.0)
+        axis.set_xlabel("shown probability of the top style")
+        axis.legend(frameon=False, loc="upper left", fontsize=8)
+    axes[0].set_ylabel("share whose true quadrant is that style")
+    figure.tight_layout()
+    save(figure, path)

@@ -1,4 +1,4 @@
-"""The manual's text: 13 chapters rendered from ``numbers.json``, and nothing else.
+"""The manual's text: 14 chapters rendered from ``numbers.json``, and nothing else.
 
 Every number in the text is read from the numbers dictionary built by :mod:`build` (or from the
 constants of the analysis modules, which are part of the method); rendering is a pure function,
@@ -806,7 +806,9 @@ of the true theta from the nearest cut (share of simulees in each band in the se
 {figure("classification", CLASSIFICATION_CAPTION)}
 
 Because a style near a cut is uncertain, the site shows the probability of each style, not
-only the most probable one.
+only the most probable one. These figures assume the GRM is true, which ignores the local
+dependence of chapter 5; the site quotes the retest agreement simulated under a model that keeps
+it (chapter 14), {pct(n["calibration"]["forms"]["full"]["retest_agreement"])} for the full form.
 """
 
 
@@ -850,9 +852,10 @@ residually correlated (Q3*) with answered ones are penalised (penalty
 {num(settings["local_dependence_penalty"], 1)}).
 
 **Stopping rule.** {a["stopping_method"][0].upper() + a["stopping_method"][1:]}. The test asks
-at least {settings["min_items"]} and at most {settings["max_items"]} items. The style
-probabilities it shows are tempered (temperature {num(a["temperature"]["anxiety"], 3)} for
-anxiety and {num(a["temperature"]["avoidance"], 3)} for avoidance) so that they match how often
+at least {settings["min_items"]} and at most {settings["max_items"]} items. Its
+forecast of the full form's style, shown as a second figure next to the style probabilities
+(chapter 14), is tempered (temperature {num(a["temperature"]["anxiety"], 3)} for
+anxiety and {num(a["temperature"]["avoidance"], 3)} for avoidance) so that it matches how often
 the full form agrees. Rules and settings come from `{a["fit_command"]}` (training split only).
 
 **Held-out study** (`{a["held_out_command"]}`, run once). The bank is refitted on a fixed random
@@ -996,8 +999,9 @@ def limitations(n: dict[str, Any]) -> str:
 - **Format.** The 5-point online version differs from the published 7-point ECR; published norms,
   cut-offs and validity studies transfer only by analogy (chapters 2 and 12).
 - **Local dependence.** The GRM assumes the items of a dimension are independent given theta;
-  they are not quite (chapter 5), so standard errors and reliabilities are somewhat optimistic.
-  A bifactor or testlet IRT model would be the principled fix.
+  they are not quite (chapter 5), so its standard errors and reliabilities are optimistic. The
+  certainty the site shows is widened against a bifactor model of the answers (chapter 14);
+  scoring with a bifactor or testlet IRT model would be the principled fix.
 - **Precision at the extremes.** Very low avoidance and very low anxiety are measured with much
   larger error than the middle (chapter 6).
 - **Styles are cut from dimensions.** Near a cut, the style is uncertain for any form
@@ -1008,6 +1012,209 @@ def limitations(n: dict[str, Any]) -> str:
   at more than once (chapter 11). The independent 20% kept by the data owner is the clean check.
 - **DIF** was examined for gender (men, women) and age only, without purification, and not for
   country, language or other groups; people of another gender were too few to analyse.
+"""
+
+
+CALIBRATION_CAPTION = (
+    "reliability of the shown top-style probability against the simulated true quadrant, "
+    "before and after widening (bins of at least 30 people)"
+)
+FORM_LABELS = {"full": "full form (36 items)", "adaptive": "quick test"}
+REALISM_HEADER = [
+    "answers",
+    "SD of scores (anx. / avo.)",
+    "r between scores",
+    "style shares (sec. / anx. / avo. / f-a)",
+]
+SOLUTIONS = {"schmid_leiman": "Schmid-Leiman solution", "cfa": "confirmatory bifactor"}
+RELIABILITY_HEADER = [
+    "form",
+    "ECE",
+    "mean top probability",
+    "at 90% or more",
+    "top style is the true one",
+]
+
+
+def calibration_study(n: dict[str, Any]) -> str:
+    c = n["calibration"]
+    model, forms, held = c["model"], c["forms"], c["held_out"]
+    fit_rows = [
+        [SOLUTIONS[name], dimension]
+        + [
+            dec(model["fit"][name][dimension][key])
+            for key in ("omega_total", "omega_hierarchical", "ecv")
+        ]
+        + [dec(model["fit"][name][dimension]["rmsr"])]
+        for name in ("schmid_leiman", "cfa")
+        for dimension in ("anxiety", "avoidance")
+    ]
+    k_rows = [
+        [
+            FORM_LABELS[form],
+            dimension,
+            f"{num(f['k'])} ({num(f['k_min'])}-{num(f['k_max'])})",
+            dec(f["cv_log_loss_unwidened"]),
+            dec(f["cv_log_loss"]),
+        ]
+        for form in ("full", "adaptive")
+        for dimension, f in forms[form]["fit"].items()
+    ]
+    reliability_rows = [
+        [
+            FORM_LABELS[form],
+            f"{dec(forms[form]['before']['ece'])} / {dec(forms[form]['after']['ece'])}",
+            f"{dec(forms[form]['before']['mean_top'])} / {dec(forms[form]['after']['mean_top'])}",
+            f"{pct(forms[form]['before']['share_quite_sure'])} / "
+            f"{pct(forms[form]['after']['share_quite_sure'])}",
+            pct(forms[form]["after"]["share_right"]),
+        ]
+        for form in ("full", "adaptive")
+    ]
+    coverage_rows = [
+        [FORM_LABELS[form], when]
+        + [pct(forms[form][key][part]) for part in ("anxiety_range", "avoidance_range", "region")]
+        for form in ("full", "adaptive")
+        for when, key in (("before", "coverage_before"), ("after", "coverage_after"))
+    ]
+    quick = forms["adaptive"]
+    sl = model["fit"]["schmid_leiman"]
+    realism_rows = [
+        [
+            name,
+            " / ".join(dec(v) for v in model["realism"][name]["eap_sd"]),
+            dec(model["realism"][name]["eap_correlation"]),
+            " / ".join(
+                pct(model["realism"][name]["style_shares"][style], 1)
+                for style in ("secure", "anxious", "avoidant", "disorganized")
+            ),
+        ]
+        for name in ("simulated", "real")
+    ]
+    held_text = (
+        f"""**Held-out real respondents** (`{c["held_out_command"]}`, run once; a check, nothing
+was tuned on it). The {count(held["people"])} held-out respondents with complete answers were
+scored both ways with the shipped bank. The mean top-style probability is now
+{dec(held["mean_top_after"]["full"])} after the full form and
+{dec(held["mean_top_after"]["adaptive"])} after the quick test (before the widening:
+{dec(held["mean_top_before"]["full"])} and {dec(held["mean_top_before"]["adaptive"])}, the
+quick test then sounding surer than the full form); {pct(held["share_quite_sure_after"]["full"])}
+and {pct(held["share_quite_sure_after"]["adaptive"])} are shown a top style at 90% or more. The
+quick test gave the full form's style to {pct(held["quick_gives_full_style"])} of them, against
+a mean shown `full_form_agreement` of {dec(held["mean_full_form_agreement"])}. The SD of the
+full-form EAP is {dec(held["full_real_eap_sd"][0])} (anxiety) and
+{dec(held["full_real_eap_sd"][1])} (avoidance) for these real people and
+{dec(c["simulated_eap_sd"][0])} and {dec(c["simulated_eap_sd"][1])} for the simulated ones: as in
+the training check above, real answers are somewhat more spread out than the generating model
+makes them (it has no response styles such as always choosing the ends of the scale), so the
+simulation is not a perfect copy.
+"""
+        if held
+        else "The held-out check has not been run (`--held-out`)."
+    )
+    return f"""## 14. How sure the result is: calibration against a model with local dependence
+
+**Why.** The graded response model (chapter 4) treats the answers to one dimension as
+independent given the person's position. Chapter 5 shows that they are not: clusters of
+similarly worded statements share variance beyond the general factor. A posterior that ignores
+this counts the same information several times and is too narrow, and a simulation that draws
+answers from the GRM itself cannot reveal it. This chapter checks the certainty the site shows
+against simulated people drawn from a model that keeps the local dependence, and widens it until
+it is calibrated.
+
+**One meaning.** After both forms, the style probabilities, the percentile ranges and the
+chart's region describe one thing: where the person's *true position* lies, given their answers.
+All three come from one normal distribution per dimension, centred on the EAP with standard
+deviation *k* times the posterior SD (*k* per form and dimension); the style probabilities are
+products of the two chances of being above the cut. A dot on a dividing line therefore always
+shows that dimension at 50%, and the region crosses a line only while no style is shown above
+98.7%. The quick test adds a second, separately worded figure: how likely the full
+questionnaire is to give the same style (`full_form_agreement`, the tempered forecast of
+chapter 11).
+
+**The generating model** (`{c["model_command"]}`, {count(model["n_training"])} complete
+respondents of the training split). Per dimension, a latent-response bifactor model: a general
+factor and three orthogonal group factors, fitted to the polychoric matrix. Two solutions were
+fitted, the Schmid-Leiman transformation of a three-factor oblimin solution and a confirmatory
+bifactor model with its item groups; the one closer to the polychoric correlations (smaller
+root mean square residual, RMSR) generates the answers: the {SOLUTIONS[model["solution"]]}.
+Omega, omega-hierarchical and ECV are computed from each solution's loadings, with uniquenesses
+``1 - g^2 - sum s^2`` (on latent responses, not observed scores):
+
+{table(["solution", "dimension", "omega total", "omega-h", "ECV", "RMSR"], fit_rows)}
+
+The chosen solution keeps the dependence chapter 5 describes (omega-hierarchical
+{dec(sl["anxiety"]["omega_hierarchical"])} and {dec(sl["avoidance"]["omega_hierarchical"])}, ECV
+{dec(sl["anxiety"]["ecv"])} and {dec(sl["avoidance"]["ecv"])}); the confirmatory solution,
+which forbids cross-loadings on the group factors, puts more of the variance on the general
+factor. Between the dimensions, the factors correlate as the
+between-dimension polychorics say (least squares): the general factors
+{dec(model["general_correlation"])}, offset by correlated group factors (some clusters of
+statements touch both dimensions). Answers are simulated by drawing the factors and a normal
+residual, cutting the latent response at each item's thresholds (from the training proportions)
+and reverse-keying. As many simulated people as training respondents, scored with the shipped
+bank like the real ones (seed {model["realism"]["seed"]}):
+
+{table(REALISM_HEADER, realism_rows)}
+
+A simulated person's true position is their general factor: standard normal in
+the population, the metric of the GRM's theta; the true quadrant is the general factors against
+the bank's cuts.
+
+**Widening** (`{c["command"]}`). {count(c["fit_people"])} simulated people answer all 36
+statements and are scored with the shipped bank both ways: all answers, and the quick test
+replayed with their answers (its selection and stopping rules unchanged). Per form and
+dimension, *k* minimises the log loss of the chance of being above the cut against the true
+side; {c["folds"]}-fold cross-validation gives the out-of-fold log loss and the range of *k*
+over the folds:
+
+{table(["form", "dimension", "k (fold range)", "log loss, k = 1", "log loss, fitted k"], k_rows)}
+
+The full form needs the larger widening: its 18 answers per dimension pin down the GRM theta
+precisely, but the GRM theta contains the group factors, so it stays further from the general
+factor than its posterior SD says.
+
+**Calibration** on {count(c["evaluation_people"])} other simulated people. Expected calibration
+error (ECE) of the top style's probability, mean top-style probability and share shown a top
+style at 90% or more, before / after (before: the full form's unwidened posterior; the quick
+test's former probabilities, which were the forecast of the full form's style), and the share
+whose true quadrant is the top style:
+
+{table(RELIABILITY_HEADER, reliability_rows)}
+
+{figure("calibration", CALIBRATION_CAPTION)}
+
+After the widening the quick test is, on average, less sure than the full form
+({dec(quick["after"]["mean_top"])} against {dec(forms["full"]["after"]["mean_top"])}), as a
+shorter test should be; before, it sounded much surer.
+
+**Coverage** of the true position by the 95% percentile ranges (per dimension) and by the
+chart's joint 95% region, same simulated people:
+
+{table(["form", "", "anxiety range", "avoidance range", "region"], coverage_rows)}
+
+**The quick test's second figure.** On the simulated people the quick test asked
+{num(quick["mean_answers"], 1)} questions on average, showed a mean `full_form_agreement` of
+{dec(quick["full_form_agreement"]["mean_shown"])}, and gave the same style as the same people's
+full form for {pct(quick["full_form_agreement"]["share_same_as_full"])}.
+
+**Retest agreement.** The same simulated people answer a second time: every factor is kept and
+the residuals are drawn afresh, which is what a retest shows for people whose attachment did not
+change. The full form gives the same style twice for
+**{pct(forms["full"]["retest_agreement"])}** of them and the quick test for
+**{pct(quick["retest_agreement"])}**; the site quotes these figures, labelled as simulated for
+people who did not change. Real retests also capture real change, so they agree less. If the
+group factors are treated as passing states and drawn afresh too, agreement is
+{pct(forms["full"]["retest_agreement_new_groups"])} and
+{pct(quick["retest_agreement_new_groups"])}. (The consistency of chapter 10 assumes the GRM is
+true; it is no longer shown on the site.)
+
+{held_text}
+**Limits.** The truth here is a model fitted to the same kind of data, not an external
+criterion. *k* is one number per form and dimension, so the widening is right on average over
+the people, not for every answer pattern. Taking the general factor as the true position is a
+choice: it is what the two dimensions share across all their statements; a person's standing on
+a cluster of statements is also real, but it is not what the style is about.
 """
 
 
@@ -1026,6 +1233,7 @@ CHAPTERS = (
     adaptive,
     validity,
     limitations,
+    calibration_study,
 )
 
 

@@ -9,8 +9,10 @@ Pure Python + numpy/scipy (no Django), so it can be calibrated, tested and bench
 
 Norm groups are adults 18+ (optionally by gender and age band, :data:`ADULT_AGE_BANDS`);
 each percentile comes with its 95% range (``DimensionScore.percentile_interval``), the chart's
-joint region is :func:`regions.joint_region`, and how often the style repeats is in
-:mod:`classification`.
+joint region is :func:`regions.joint_region`; the style probabilities, ranges and region all
+describe the true position, calibrated against simulated people (:mod:`certainty`, which also
+holds how often a second sitting gives the same style), and the GRM's own classification
+figures are in :mod:`classification`.
 """
 
 from securebase.psychometrics.adaptive import AdaptiveTest

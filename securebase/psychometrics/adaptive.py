@@ -37,8 +37,9 @@ with scores at least as close to the full form's as the 12-item ECR-S, and never
    ``stopping="threshold"`` is the older rule (both spreads at most ``se_target`` and the
    forecast style confidence at least ``style_confidence``). Always stop at ``max_items``.
 
-The reported result is :func:`~securebase.psychometrics.score` of the answers given; its
-style probabilities are the tempered forecast that the full form gives each style (calibrated).
+The reported result is the score of the answers given, its certainty widened for the quick test
+(:mod:`securebase.psychometrics.certainty`), plus ``full_form_agreement``: the tempered forecast
+that the full form gives the same style (calibrated on real full-form answers).
 Every setting and fitted number comes from ``benchmarks/psychometrics_eval.py --fit`` (training
 split, 5-fold cross-validation); docs/psychometrics.md ("The adaptive test") explains them.
 """
@@ -63,7 +64,6 @@ from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, validate_answer
-from securebase.psychometrics.styles import STYLES, style_probabilities
 
 STATE_VERSION = 1
 #: Asked first, in this order: the items whose EAP best predicts the full-form EAP of their
@@ -262,25 +262,24 @@ class AdaptiveTest:
     def result(
         self, *, gender: str | None = None, age: int | None = None, age_band: str | None = None
     ) -> Result:
-        """Score of the answers so far, with calibrated style probabilities.
+        """Score of the answers so far, with the quick test's calibrated certainty.
 
-        Theta, SE, percentiles and the style are those of :func:`securebase.psychometrics.score`.
-        The style probabilities are what the quick test can honestly say: how likely the full
-        questionnaire is to give each style. Per dimension, the forecast probability that the
-        full form lands on the reported side of the cut is tempered with the temperature fitted
-        on training respondents (:func:`~securebase.psychometrics.adaptive_rules.
-        shown_high_probability`; docs/psychometrics.md, "Calibrated certainty"). The style is
-        unchanged and stays the most probable one.
+        Theta, percentiles, the style and its probabilities mean what they mean after the full
+        form (the chance of each quadrant for the true position), with the widening calibrated
+        for the quick test (:mod:`securebase.psychometrics.certainty`). ``full_form_agreement``
+        adds how likely all 36 questions are to give the same style: per dimension, the forecast
+        probability that the full form lands on the reported side of the cut, tempered with the
+        temperature fitted on training respondents' real full-form answers
+        (:func:`~securebase.psychometrics.adaptive_rules.shown_high_probability`), multiplied.
         """
         norms = self._bank.norms.select(gender, age, age_band)
-        result = self._scorer.result(dict(self._answers), norms)
-        _, _, _, p_forecast = self._state()
-        index = STYLES.index(result.style)
-        high = np.array([index % 2 == 1, index >= 2])
+        result = self._scorer.result(dict(self._answers), norms, form="adaptive")
+        _, eap, _, p_forecast = self._state()
+        high = eap > self._cut_vector
         temperature = np.array([self._rules.temperature[d] for d in DIMENSIONS])
-        anxiety, avoidance = shown_high_probability(p_forecast, high, temperature)
-        probabilities = style_probabilities(float(anxiety), float(avoidance))
-        return replace(result, style_probabilities=probabilities)
+        same_side = shown_high_probability(p_forecast, high, temperature)
+        agreement = float(np.prod(np.where(high, same_side, 1.0 - same_side)))
+        return replace(result, full_form_agreement=agreement)
 
     # -- selection and stopping --------------------------------------------------------------
 

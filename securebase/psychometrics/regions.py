@@ -6,11 +6,14 @@ independently. For a rectangle that really holds it with probability ``level``, 
 the central ``sqrt(level)`` interval of its dimension (97.5% per side for a 95% region): the
 posteriors are independent, so the joint coverage is the product of the two.
 
-Each side uses the normal approximation ``theta +/- z * se`` (``z`` the standard normal
-quantile for the per-side level), because a stored result keeps only the EAP and posterior SD
-of each dimension. The coverage this really has, over the model's population of people and for
-the full form and a short form, is checked by simulation in the tests and printed by
-``python -m securebase.psychometrics.regions``.
+Each side is ``theta +/- z * se`` (``z`` the standard normal quantile for the per-side level),
+from the result's ``se``: the posterior SD widened by the calibrated factor of the form
+(:mod:`securebase.psychometrics.certainty`), the same normal distribution the style
+probabilities and percentile ranges come from, so the region and the percentages cannot
+disagree. Its coverage of the true position of people simulated with local dependence is in
+the technical manual (chapter 14). :func:`simulated_coverage` checks the multiplier itself
+under the GRM with its own posterior SD (model truth, no widening); the tests run it and
+``python -m securebase.psychometrics.regions`` prints it.
 """
 
 from __future__ import annotations

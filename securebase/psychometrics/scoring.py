@@ -7,10 +7,13 @@ keeps the style probabilities a simple product). Posteriors are evaluated on a f
 against adaptive quadrature, and a person is scored with a handful of vectorised additions of
 precomputed log-likelihood rows. The rows are built once per bank (:func:`scorer_for`).
 
-A percentile is reported with its range: the central 95% posterior interval of theta (the grid
-posterior's CDF, linear within each grid cell, inverted at 2.5% and 97.5%) mapped through the
-norm table. The table is monotone, so this is exactly the central 95% interval of the
-percentile itself, and it always contains the point value.
+What a result says about how sure it is (the style probabilities, the percentile ranges and,
+through the SD, the chart's region) is about where the person's true position lies, from one
+normal distribution per dimension centred on the EAP with the posterior SD widened by the
+factor calibrated for the form (:mod:`securebase.psychometrics.certainty`). A percentile range
+is the central 95% of that distribution mapped through the norm table: the table is monotone,
+so this is the central 95% range of the percentile itself, and it always contains the point
+value. :func:`percentile_intervals` gives the model's own (unwidened) grid-posterior range.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
+from securebase.psychometrics.certainty import high_probabilities, shown_sd, theta_range
 from securebase.psychometrics.grm import FloatArray, item_information, log_category_probabilities
 from securebase.psychometrics.norms import DIMENSIONS, NormSample, NormTable
 from securebase.psychometrics.styles import STYLES, most_likely_style, style_of, style_probabilities
@@ -63,12 +67,15 @@ def validate_answers(answers: Mapping[Any, Any], n_items: int = 36) -> dict[int,
 class DimensionScore:
     """Score on one dimension.
 
-    ``theta`` is the EAP estimate, ``se`` the posterior SD, ``percentile`` the share (0..100) of
-    the norm group scoring lower, ``mean`` the classical mean (1..5) of the keyed answered items
-    (``None`` when none was answered) and ``n_items`` how many items of this dimension were
-    answered. ``percentile_interval`` is the central 95% posterior interval of the percentile
-    (``lo <= percentile <= hi``); it narrows as answers are added. Built by hand without it
-    (older stored results), it is the honest "anywhere from 0 to 100".
+    ``theta`` is the EAP estimate, ``se`` the standard deviation of the person's true position
+    around it (the posterior SD widened by the calibrated factor of the form, see
+    :mod:`securebase.psychometrics.certainty`; results stored before that hold the plain
+    posterior SD), ``percentile`` the share (0..100) of the norm group scoring lower, ``mean``
+    the classical mean (1..5) of the keyed answered items (``None`` when none was answered) and
+    ``n_items`` how many items of this dimension were answered. ``percentile_interval`` is the
+    central 95% range of the percentile of the true position (``lo <= percentile <= hi``); it
+    narrows as answers are added. Built by hand without it (older stored results), it is the
+    honest "anywhere from 0 to 100".
     """
 
     theta: float
@@ -99,6 +106,16 @@ class DimensionScore:
 class Result:
     """Outcome of scoring: the most probable style, its probabilities and both dimensions.
 
+    ``style_probabilities`` are, after both the full form and the quick test, the chance that
+    the person's true position lies in each quadrant given their answers, calibrated against
+    simulated people (:mod:`securebase.psychometrics.certainty`). (Quick-test results stored
+    before this held the chance that the full questionnaire would give each style.) ``style``
+    is the most probable one, the quadrant of the EAP scores.
+
+    ``full_form_agreement`` is set by the quick test only: the calibrated chance that all 36
+    questions would give the same style (``None`` after the full form and in results stored
+    before it existed).
+
     ``norm_group`` names the group the percentiles compare with and ``norm_sample`` describes
     it (:class:`~securebase.psychometrics.norms.NormSample`); :func:`score` always sets it,
     only results stored before it existed lack it.
@@ -110,6 +127,7 @@ class Result:
     avoidance: DimensionScore
     norm_group: str
     norm_sample: NormSample | None = None
+    full_form_agreement: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (the shape the website stores and renders)."""
@@ -120,12 +138,14 @@ class Result:
             "avoidance": self.avoidance.to_dict(),
             "norm_group": self.norm_group,
             "norm_sample": None if self.norm_sample is None else self.norm_sample.to_dict(),
+            "full_form_agreement": self.full_form_agreement,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Result:
         """Rebuild a stored :meth:`to_dict`; also reads results stored before the newer fields."""
         sample = data.get("norm_sample")
+        agreement = data.get("full_form_agreement")
         return cls(
             style=str(data["style"]),
             style_probabilities={k: float(v) for k, v in data["style_probabilities"].items()},
@@ -133,6 +153,7 @@ class Result:
             avoidance=DimensionScore(**data["avoidance"]),
             norm_group=str(data["norm_group"]),
             norm_sample=None if sample is None else NormSample.from_dict(sample),
+            full_form_agreement=None if agreement is None else float(agreement),
         )
 
 
@@ -233,11 +254,17 @@ class Scorer:
         p_high = np.einsum("...dg,dg->...d", post, self.above_cut)
         return eap, np.sqrt(np.maximum(var, 0.0)), p_high
 
-    def result(self, answers: Mapping[int, int], norms: NormTable) -> Result:
-        """Score validated answers against one norm table."""
+    def result(self, answers: Mapping[int, int], norms: NormTable, form: str = "full") -> Result:
+        """Score validated answers against one norm table.
+
+        ``form`` ("full" or "adaptive") picks the calibrated widening of the posterior SD
+        (:mod:`securebase.psychometrics.certainty`); probabilities, ranges and ``se`` all use it.
+        """
         post = self.posteriors(answers)
-        eap, se, p_high = self.summaries(post)
-        intervals = percentile_intervals(post, norms)
+        eap, posterior_sd, _ = self.summaries(post)
+        se = shown_sd(posterior_sd, form)
+        cuts = np.array([self.cuts[d] for d in DIMENSIONS])
+        p_high = high_probabilities(eap, se, cuts)
         probabilities = style_probabilities(float(p_high[0]), float(p_high[1]))
         scores: dict[str, DimensionScore] = {}
         for d, dimension in enumerate(DIMENSIONS):
@@ -247,13 +274,14 @@ class Scorer:
                 if self.dimension_index[number] == d
             ]
             theta = float(eap[d])
+            low, high = norms.percentiles(dimension, np.array(theta_range(theta, float(se[d]))))
             scores[dimension] = DimensionScore(
                 theta=theta,
                 se=float(se[d]),
                 percentile=norms.percentile(dimension, theta),
                 mean=float(np.mean(keyed)) if keyed else None,
                 n_items=len(keyed),
-                percentile_interval=intervals[d],
+                percentile_interval=(float(low), float(high)),
             )
         return Result(
             style=most_likely_style(probabilities),
@@ -316,7 +344,9 @@ def score(
     :data:`~securebase.psychometrics.norms.ADULT_AGE_BANDS`) or ``age`` select the norm group
     used for the percentiles; the default is all adults (18+) of the calibration sample.
     ``bank`` defaults to the shipped bank and is only overridden for evaluation with refitted
-    parameters.
+    parameters. The certainty (style probabilities, ``se``, percentile ranges) is widened with
+    the full form's calibrated factors, whatever subset was answered; the quick test uses its
+    own (:meth:`AdaptiveTest.result`).
     """
     bank = bank if bank is not None else item_bank()
     scorer = scorer_for(bank)

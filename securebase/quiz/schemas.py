@@ -82,14 +82,19 @@ class SessionOut(StepOut):
 
 class DimensionOut(Schema):
     theta: float = Field(..., description="EAP score on the latent scale (mean 0, SD 1)")
-    se: float = Field(..., description="posterior standard deviation of theta")
+    se: float = Field(
+        ...,
+        description="standard deviation of the true position around theta: the posterior SD "
+        "widened by the factor calibrated against simulated people for this form (the "
+        "percentile range and the chart's region are built from it)",
+    )
     percentile: float = Field(
         ..., description="0..100: the most likely share of the norm group scoring lower"
     )
     percentile_interval: tuple[float, float] = Field(
         ...,
-        description="0..100: central 95% posterior range of the percentile; show this range, "
-        "not the single value alone",
+        description="0..100: central 95% range of the percentile of the true position; show "
+        "this range, not the single value alone",
     )
     mean: float | None = Field(
         ..., description="1..5: mean of the keyed answers (reverse-worded items flipped)"
@@ -118,8 +123,17 @@ class ResultOut(Schema):
     )
     style_probabilities: dict[str, float] = Field(
         ...,
-        description="0..1 per style: for the full form, the chance this is the style of your "
-        "true scores; for the adaptive form, the chance the full 36 questions would give it",
+        description="0..1 per style, after either form: the chance that the person's true "
+        "position lies in that quadrant, given their answers (calibrated against simulated "
+        "people; the same meaning for the full and the adaptive form). Adaptive results "
+        "stored before full_form_agreement existed held the chance that the full 36 "
+        "questions would give each style",
+    )
+    full_form_agreement: float | None = Field(
+        None,
+        description="adaptive form only, 0..1: the chance that answering all 36 questions "
+        "would give the same style (calibrated on real full-form answers); null after the "
+        "full form and in results stored before it existed",
     )
     anxiety: DimensionOut = Field(..., description="worry about rejection and abandonment")
     avoidance: DimensionOut = Field(

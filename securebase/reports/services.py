@@ -10,8 +10,9 @@ and says exactly one thing. The names below are the contract with the PDF and ma
   the big type (empty for the last: show the headline itself), and ``meaning``, one line on
   what the position means in everyday words;
 - ``report.certainty`` (a short phrase for the first screen) and ``report.how_sure``
-  (two sentences: what the percentages mean, and how often even the full questionnaire gives
-  the same style again, computed by the psychometrics package);
+  (what the percentages mean: the chance of where the person really is; after the quick test,
+  how likely all the questions are to give the same style; and how often the same form gives
+  the same style again in simulations, all computed by the psychometrics package);
 - ``report.anxiety`` / ``report.avoidance`` (:class:`DimensionReport`: ``sentence``,
   ``range_sentence``, ``basis_sentence``, ``average_sentence``);
 - ``report.norm`` (:class:`NormReport`: who the person is compared with, in plain words);
@@ -38,7 +39,7 @@ from django_q.tasks import async_task
 from securebase.content.entities import STRENGTH_WORDS, STRENGTHS
 from securebase.content.library import Claim, Reference, StylePage, get_library
 from securebase.psychometrics import STYLES, Result, item_bank
-from securebase.psychometrics.classification import full_form_consistency
+from securebase.psychometrics.certainty import retest_agreement
 from securebase.psychometrics.norms import NormSample
 from securebase.quiz.services import get_result
 from securebase.reports.chart import Chart, build_chart
@@ -432,32 +433,49 @@ def certainty_phrase(chances: list[StyleChance]) -> str:
     return f"Not clear-cut: {top.label} {top.name.lower()}, {second.label} {second.name.lower()}."
 
 
-def how_sure_sentences(chances: list[StyleChance], consistency: float, form: str) -> list[str]:
-    """What the percentages mean, and what even the full questionnaire can do.
+def how_sure_sentences(
+    chances: list[StyleChance],
+    form: str,
+    *,
+    full_form_agreement: float | None,
+    retest: float,
+) -> list[str]:
+    """What the percentages mean, the quick test's second figure, and what a retest shows.
 
-    The percentages mean different things by form: on the full questionnaire they are the
-    model's chance that each style is the person's, on the quick test (``form ==
-    "adaptive"``) the calibrated chance that the full questionnaire would give each style.
-    ``consistency`` is the model's probability that answering all questions twice gives the
-    same style (:func:`full_form_consistency`, simulated); it is passed in so the figure shown
-    is always the computed one.
+    The percentages are the chance that the person really is in each area of the chart
+    (their true position), after either form. After the quick test, ``full_form_agreement``
+    adds how likely all the questions are to give the same style. Quick-test results stored
+    before that figure existed (``None``) held the forecast of the full questionnaire as their
+    percentages, and are described as such. ``retest`` is the simulated chance that the same
+    form, taken again by a person whose feelings did not change, gives the same style
+    (:func:`securebase.psychometrics.certainty.retest_agreement`); it is passed in so the
+    figure shown is always the computed one.
     """
     top = chances[0]
     name, count, n_full = top.name.lower(), in_100(top.probability), len(item_bank().items)
-    if form == "adaptive":
-        first = (
-            f"Given answers like yours, the model expects all {n_full} questions to give the "
-            f"{name} style for {count} in 100 people."
+    sentences = []
+    if form == "adaptive" and full_form_agreement is None:
+        sentences.append(
+            f"Given answers like yours, all {n_full} questions would give the {name} style "
+            f"{count} times in 100."
         )
     else:
-        first = (
-            f"Given answers like yours, the model puts {count} in 100 people in the {name} area."
+        sentences.append(
+            "The percentages are the chance that you really are in each area of the chart, "
+            f"given your answers: {count} in 100 for {name}."
         )
-    return [
-        first,
-        f"In simulations from our model, answering all {n_full} questions twice gives the same "
-        f"style both times for about {round(consistency * 100)} in 100 people.",
-    ]
+    if full_form_agreement is not None:
+        sentences.append(
+            f"If you answered all {n_full} questions, the chance that you would get the same "
+            f"style is {in_100(full_form_agreement)} in 100."
+        )
+    again = f"all {n_full} questions" if form == "full" else "the quick version"
+    sentences.append(
+        f"In our simulations of people whose feelings did not change, answering {again} "
+        f"twice gave the same style both times for about {round(retest * 100)} in 100 of them. "
+        "Real retests differ more, because people change."
+    )
+    return sentences
 
 
 def norm_report(norm_group: str, sample: NormSample | None) -> NormReport:
@@ -551,7 +569,12 @@ def build_report_context(session: QuizSession) -> ReportContext:
         headline_names=names,
         meaning=meaning_line(result),
         certainty=certainty_phrase(chances),
-        how_sure=how_sure_sentences(chances, full_form_consistency(), session.form),
+        how_sure=how_sure_sentences(
+            chances,
+            session.form,
+            full_form_agreement=result.full_form_agreement,
+            retest=retest_agreement(session.form),
+        ),
         anxiety=anxiety,
         avoidance=avoidance,
         norm_group=result.norm_group,

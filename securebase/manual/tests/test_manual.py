@@ -2,8 +2,9 @@
 
 - the bank fingerprint in ``numbers.json`` is the committed bank's: a bank rebuilt without
   ``make manual`` fails here;
-- every bank-only number, and the adaptive test's figures (from ``adaptive_rules.json``), are
-  recomputed and compared with ``numbers.json``;
+- every bank-only number, the adaptive test's figures (from ``adaptive_rules.json``) and the
+  calibration study's (from ``certainty.json`` and ``generating_model.json``) are recomputed
+  and compared with ``numbers.json``;
 - ``manual.md`` is re-rendered from ``numbers.json``: a number edited by hand in the text fails;
 - with the raw data present, the sample and classical item statistics are recomputed too.
 
@@ -51,6 +52,12 @@ def test_adaptive_test_figures_are_the_generated_ones(numbers):
     assert _as_json(adaptive_facts()) == numbers["adaptive"], REBUILD
 
 
+def test_calibration_study_figures_are_the_generated_ones(numbers):
+    from securebase.manual.calibration_study import calibration_facts
+
+    assert _as_json(calibration_facts()) == numbers["calibration"], REBUILD
+
+
 def test_text_is_rendered_from_the_numbers(numbers):
     committed = (MANUAL / build.MARKDOWN).read_text(encoding="utf-8")
     assert render(numbers) == committed, (
@@ -68,9 +75,9 @@ def test_a_hand_edited_number_is_caught(numbers):
     assert render(edited) != render(numbers)
 
 
-def test_all_thirteen_chapters_and_figures_are_present(numbers):
+def test_all_fourteen_chapters_and_figures_are_present(numbers):
     text = render(numbers)
-    for chapter in range(1, 14):
+    for chapter in range(1, 15):
         assert f"\n## {chapter}. " in text
     for name in (
         "information_se",
@@ -80,6 +87,7 @@ def test_all_thirteen_chapters_and_figures_are_present(numbers):
         "classification",
         "parallel_analysis",
         "item_fit",
+        "calibration",
     ):
         assert f"(figures/{name}.svg)" in text
         assert (MANUAL / "figures" / f"{name}.svg").is_file()

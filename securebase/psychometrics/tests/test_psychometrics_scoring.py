@@ -13,9 +13,12 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 
 from securebase.psychometrics import STYLES, Result, item_bank, score
+from securebase.psychometrics.certainty import certainty
 from securebase.psychometrics.grm import category_probabilities
 from securebase.psychometrics.styles import style_probabilities
 
+#: The calibrated widening of the full form's posterior SD (anxiety, avoidance).
+FULL_K = tuple(float(k) for k in certainty().inflation["full"])
 answer_sets = st.dictionaries(st.integers(1, 36), st.integers(1, 5), max_size=36)
 
 
@@ -44,11 +47,12 @@ def _brute_force(answers: dict[int, int], dimension: str) -> tuple[float, float]
 @settings(max_examples=15, deadline=None)
 @given(answers=answer_sets)
 def test_eap_matches_numerical_integration(answers: dict[int, int]) -> None:
+    """EAP and posterior SD by quadrature; the SD shown is the posterior SD widened by k."""
     result = score(answers)
-    for dimension in ("anxiety", "avoidance"):
+    for d, dimension in enumerate(("anxiety", "avoidance")):
         theta, se = _brute_force(answers, dimension)
         assert getattr(result, dimension).theta == pytest.approx(theta, abs=1e-5)
-        assert getattr(result, dimension).se == pytest.approx(se, abs=1e-5)
+        assert getattr(result, dimension).se == pytest.approx(se * FULL_K[d], abs=1e-5)
 
 
 @given(answers=answer_sets)
@@ -67,7 +71,7 @@ def test_result_is_consistent(answers: dict[int, int]) -> None:
         assert 0.0 <= part.percentile <= 100.0
         low, high = part.percentile_interval
         assert 0.0 <= low <= part.percentile <= high <= 100.0
-        assert 0.0 < part.se <= 1.0
+        assert 0.0 < part.se <= max(FULL_K)
         assert (part.mean is None) == (not asked)
     assert json.loads(json.dumps(result.to_dict())) == result.to_dict()
     assert Result.from_dict(json.loads(json.dumps(result.to_dict()))) == result
@@ -75,9 +79,9 @@ def test_result_is_consistent(answers: dict[int, int]) -> None:
 
 def test_empty_answers_give_the_prior() -> None:
     result = score({})
-    for part in (result.anxiety, result.avoidance):
+    for d, part in enumerate((result.anxiety, result.avoidance)):
         assert part.theta == pytest.approx(0.0, abs=1e-9)
-        assert part.se == pytest.approx(1.0, abs=1e-6)
+        assert part.se == pytest.approx(FULL_K[d], abs=1e-5)  # the N(0, 1) prior, widened
         assert part.mean is None and part.n_items == 0
     assert result.norm_group.startswith("adults 18+ (n=")
     for part in (result.anxiety, result.avoidance):
@@ -202,35 +206,27 @@ def test_percentile_interval_narrows_as_answers_are_added() -> None:
     assert widths[0] > 90 and widths[-1] < 30
 
 
-def test_percentile_interval_is_the_central_95_percent_of_the_posterior() -> None:
-    """The interval's ends are the 2.5% and 97.5% posterior quantiles mapped through the table."""
+def test_percentile_interval_is_the_central_95_percent_of_the_true_position() -> None:
+    """The interval's ends are EAP -/+ 1.96 widened SD mapped through the table, the same
+    distribution the style probabilities come from."""
     answers = {2: 4, 6: 5, 10: 2, 1: 2, 3: 4}
     result = score(answers)
     table = item_bank().norms.select()
-    for dimension in ("anxiety", "avoidance"):
+    for d, dimension in enumerate(("anxiety", "avoidance")):
         part = getattr(result, dimension)
-
-        def mass_below(theta: float, dimension: str = dimension) -> float:
-            bank = item_bank()
-
-            def density(t: float) -> float:
-                value = math.exp(-0.5 * t * t)
-                for number, answer in answers.items():
-                    item = bank.item(number)
-                    if item.dimension == dimension:
-                        p = category_probabilities(
-                            np.array([t]), np.array([item.a]), np.array([item.b])
-                        )
-                        value *= float(p[0, item.keyed(answer) - 1, 0])
-                return value
-
-            return quad(density, -8, theta, limit=200)[0] / quad(density, -8, 8, limit=200)[0]
-
+        _, posterior_sd = _brute_force(answers, dimension)
+        sd = posterior_sd * FULL_K[d]
         xs, ps = table.knots[dimension]
         low_theta = float(np.interp(part.percentile_interval[0], ps, xs))
         high_theta = float(np.interp(part.percentile_interval[1], ps, xs))
-        assert mass_below(low_theta) == pytest.approx(0.025, abs=0.003)
-        assert mass_below(high_theta) == pytest.approx(0.975, abs=0.003)
+        assert low_theta == pytest.approx(part.theta - 1.959964 * sd, abs=2e-3)
+        assert high_theta == pytest.approx(part.theta + 1.959964 * sd, abs=2e-3)
+        p_high = 0.5 * math.erfc(-(part.theta - item_bank().cuts[dimension]) / (sd * 2**0.5))
+        shown_high = (
+            result.style_probabilities["disorganized"]
+            + result.style_probabilities["anxious" if dimension == "anxiety" else "avoidant"]
+        )
+        assert shown_high == pytest.approx(p_high, abs=1e-6)
 
 
 def test_results_stored_before_the_new_fields_still_load() -> None:

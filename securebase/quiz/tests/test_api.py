@@ -71,7 +71,10 @@ def test_adaptive_form_runs_to_the_end_through_the_api(client: Client) -> None:
         body = post(client, f"/sessions/{token}/answers", {"item": item, "value": 1}).json()
         asked += 1
     assert 4 <= asked <= 16
-    assert client.get(f"{API}/sessions/{token}/result").status_code == 200
+    result = client.get(f"{API}/sessions/{token}/result")
+    assert result.status_code == 200
+    # The quick test's second figure: how likely all 36 questions are to give the same style.
+    assert 0.0 < result.json()["full_form_agreement"] <= 1.0
 
 
 def test_double_submit_returns_200_and_records_once(client: Client) -> None:
@@ -314,3 +317,7 @@ def test_api_result_has_percentile_ranges_and_the_norm_group_described(client: C
     assert sum(sample["style_shares"].values()) == pytest.approx(1.0, abs=1e-3)  # rounded shares
     schema = client.get(f"{API}/openapi.json").json()["components"]["schemas"]
     assert "fearful-avoidant" in schema["ResultOut"]["properties"]["style"]["description"]
+    properties = schema["ResultOut"]["properties"]
+    assert "true position" in properties["style_probabilities"]["description"]
+    assert "36 questions" in properties["full_form_agreement"]["description"]
+    assert result["full_form_agreement"] is None  # the full form has no second figure

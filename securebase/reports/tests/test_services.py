@@ -7,8 +7,9 @@ from django.template import Context, Template
 
 from securebase.content.library import get_library
 from securebase.psychometrics import STYLES, DimensionScore, Result, item_bank
-from securebase.psychometrics.classification import full_form_consistency
+from securebase.psychometrics.certainty import retest_agreement
 from securebase.psychometrics.norms import NormSample
+from securebase.quiz.services import get_result
 from securebase.reports.services import (
     STYLE_NAMES,
     StyleChance,
@@ -16,6 +17,7 @@ from securebase.reports.services import (
     claim_tiers,
     headline,
     how_sure_sentences,
+    in_100,
     meaning_line,
     norm_report,
     ordinal,
@@ -142,27 +144,46 @@ def test_headline_names_no_style_when_the_leading_two_are_below_seventy_percent(
     assert title == "Between Avoidant and Secure" and len(names) == 2
 
 
-def test_how_sure_puts_the_percentages_next_to_what_the_full_form_can_do():
+def test_how_sure_says_the_percentages_are_about_where_you_really_are():
     n_full = len(item_bank().items)
-    sentences = how_sure_sentences(chances(("secure", 0.78), ("anxious", 0.2)), 0.8134, "full")
-    assert sentences[0] == (
-        "Given answers like yours, the model puts about 78 in 100 people in the secure area."
+    sentences = how_sure_sentences(
+        chances(("secure", 0.78), ("anxious", 0.2)), "full", full_form_agreement=None, retest=0.8134
     )
-    assert sentences[1] == (
-        f"In simulations from our model, answering all {n_full} questions twice gives the "
-        "same style both times for about 81 in 100 people."
+    assert sentences == [
+        "The percentages are the chance that you really are in each area of the chart, given "
+        "your answers: about 78 in 100 for secure.",
+        f"In our simulations of people whose feelings did not change, answering all {n_full} "
+        "questions twice gave the same style both times for about 81 in 100 of them. Real "
+        "retests differ more, because people change.",
+    ]
+    again = how_sure_sentences(
+        chances(("secure", 0.9)), "full", full_form_agreement=None, retest=0.7
     )
-    assert "about 70 in 100" in how_sure_sentences(chances(("secure", 0.9)), 0.7, "full")[1]
-    extreme = how_sure_sentences(chances(("secure", 0.9999)), 0.81, "full")[0]
-    assert "more than 99 in 100" in extreme
+    assert "about 70 in 100" in again[1]
+    extreme = how_sure_sentences(
+        chances(("secure", 0.9999)), "full", full_form_agreement=None, retest=0.81
+    )
+    assert "more than 99 in 100" in extreme[0]
 
 
-def test_how_sure_on_the_quick_test_is_a_forecast_of_the_full_questionnaire():
-    quick = how_sure_sentences(chances(("anxious", 0.7), ("secure", 0.3)), 0.81, "adaptive")[0]
+def test_how_sure_on_the_quick_test_adds_the_full_questionnaire_as_a_second_figure():
     n_full = len(item_bank().items)
-    assert quick == (
-        f"Given answers like yours, the model expects all {n_full} questions to give the "
-        "anxious style for about 70 in 100 people."
+    quick = how_sure_sentences(
+        chances(("anxious", 0.7), ("secure", 0.3)), "adaptive", full_form_agreement=0.92, retest=0.8
+    )
+    assert quick[0].endswith("about 70 in 100 for anxious.")
+    assert quick[1] == (
+        f"If you answered all {n_full} questions, the chance that you would get the same style "
+        "is about 92 in 100."
+    )
+    assert "answering the quick version twice" in quick[2] and "about 80 in 100" in quick[2]
+    # Quick results stored before the second figure: their percentages were the forecast.
+    stored = how_sure_sentences(
+        chances(("anxious", 0.7)), "adaptive", full_form_agreement=None, retest=0.8
+    )
+    assert stored[0] == (
+        f"Given answers like yours, all {n_full} questions would give the anxious style about "
+        "70 times in 100."
     )
 
 
@@ -289,8 +310,11 @@ def test_report_context_of_a_finished_quick_test():
         assert "counts toward the score" in dimension.average_sentence
     assert report.norm.label.startswith("adults 18+")
     assert report.norm.sentence
-    consistency = f"about {round(full_form_consistency() * 100)} in 100 people"
-    assert consistency in report.how_sure[1]
+    repeat = f"about {round(retest_agreement('adaptive') * 100)} in 100 of them"
+    assert repeat in report.how_sure[2]
+    agreement = get_result(session).full_form_agreement
+    assert agreement is not None
+    assert report.how_sure[1].endswith(f"the same style is {in_100(agreement)} in 100.")
     assert report.style_page.style == "avoidant"
     assert not report.near_boundary and report.runner_up is None
 
