@@ -595,8 +595,10 @@ adaptive test corrects its forecast for this empirically and avoids dependent pa
 """
 
 
-def _compared(first: float, second: float) -> str:
-    return "above" if first > second else "below" if first < second else "equal to"
+def _compared(pairs: tuple[tuple[float, float], ...]) -> str:
+    """ "both above" / "both below" / "above and below" for (first, second) pairs."""
+    words = ["above" if a > b else "below" if a < b else "equal to" for a, b in pairs]
+    return f"both {words[0]}" if len(set(words)) == 1 else " and ".join(words)
 
 
 def which_omega(
@@ -607,24 +609,29 @@ def which_omega(
     v_b: dict[str, Any],
 ) -> str:
     """What each reliability coefficient describes, and why they differ (from the numbers)."""
+    observed = (dec(a_o["omega_total"]), dec(v_o["omega_total"]))
+    latent = (dec(a_b["omega_total"]), dec(v_b["omega_total"]))
+    alphas = (dec(alpha["anxiety"]), dec(alpha["avoidance"]))
+    over_alpha = _compared(
+        ((a_o["omega_total"], alpha["anxiety"]), (v_o["omega_total"], alpha["avoidance"]))
+    )
+    over_observed = _compared(
+        ((a_b["omega_total"], a_o["omega_total"]), (v_b["omega_total"], v_o["omega_total"]))
+    )
     return f"""**Which coefficient is which.** Alpha and the observed-score omegas describe
 the score a person actually gets, the sum of their answers 1 to 5, and use the Pearson
 correlations of those answers. Alpha assumes that every item measures the dimension equally
 well; omega lets each item load differently and, through the bifactor model, counts the
 clusters of similar items as reliable but not general variance: observed-score omega total is
-{dec(a_o["omega_total"])} for anxiety and {dec(v_o["omega_total"])} for avoidance,
-{_compared(a_o["omega_total"], alpha["anxiety"])} and
-{_compared(v_o["omega_total"], alpha["avoidance"])} alpha ({dec(alpha["anxiety"])} and
-{dec(alpha["avoidance"])}). The latent-response omegas of chapter 5
-({dec(a_b["omega_total"])} and {dec(v_b["omega_total"])}) use polychoric correlations, which
-estimate how the continuous tendencies behind the answers correlate before they are cut into
-five categories; they describe those latent responses, not the 1-5 score, and are
-{_compared(a_b["omega_total"], a_o["omega_total"])} and
-{_compared(v_b["omega_total"], v_o["omega_total"])} the observed-score values because sorting a
-continuous tendency into five boxes adds error of its own. Compare alpha with the
-observed-score omegas, and read the latent-response omegas as the structure of the items; the
-site reports theta, whose precision is the marginal reliability and the standard errors
-below."""
+{observed[0]} for anxiety and {observed[1]} for avoidance, {over_alpha} alpha ({alphas[0]} and
+{alphas[1]}). The latent-response omegas of chapter 5 ({latent[0]} and {latent[1]}) use
+polychoric correlations, which estimate how the continuous tendencies behind the answers
+correlate before they are cut into five categories; they describe those latent responses, not
+the 1-5 score, and are {over_observed} the observed-score values: sorting a continuous tendency
+into five boxes adds error of its own, which the observed scores carry and the latent responses
+do not. Compare alpha with the observed-score omegas, and read the latent-response omegas as the
+structure of the items; the site reports theta, whose precision is the marginal reliability and
+the standard errors below."""
 
 
 def item_fit(n: dict[str, Any]) -> str:
@@ -838,7 +845,7 @@ def classification(n: dict[str, Any]) -> str:
     rows = []
     for form, label in (
         ("full", "full form (36 items)"),
-        ("adaptive", "quick test (defaults; stored figures, see below)"),
+        ("adaptive", "quick test (defaults; `adaptive_rules.json`)"),
         ("ecr_s", "ECR-S (12 items)"),
     ):
         f = c[form]
@@ -917,13 +924,13 @@ def stored_classification(
     if same:
         return (
             " The full-form row is also what `make calibrate` stores in the bank (same method,"
-            f" {count(bank['classification']['n_simulees'])} simulees) and what the site reads."
-            + quick
+            f" {count(bank['classification']['n_simulees'])} simulees), what the package reports"
+            " as `full_form_consistency()` and `full_form_accuracy()`." + quick
         )
     return (
         f" `make calibrate` stored {pct(stored['consistency'])} and {pct(stored['accuracy'])} in"
-        f" the bank ({count(bank['classification']['n_simulees'])} simulees); the site reads those."
-        + quick
+        f" the bank ({count(bank['classification']['n_simulees'])} simulees); the package reports"
+        " those." + quick
     )
 
 
