@@ -142,7 +142,7 @@ def dif_effects(dif: dict[str, Any], thresholds: tuple[float, float], path: Path
         axis.set_title(f"{contrast['focal']}\nvs {contrast['reference']}")
         axis.set_xlabel("item")
     np.atleast_1d(axes)[0].set_ylabel("change in Nagelkerke R\u00b2")
-    np.atleast_1d(axes)[0].legend(frameon=False)
+    np.atleast_1d(axes)[0].legend(frameon=False, loc="upper right", bbox_to_anchor=(1.0, 0.9))
     figure.tight_layout()
     save(figure, path)
 

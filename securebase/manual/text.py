@@ -772,8 +772,8 @@ def dif_conclusion(d: dict[str, Any], total_flags: int, rules: dict[str, Any]) -
     )
     if total_flags == 0:
         return (
-            f"No item reaches the moderate threshold ({dec(rules['moderate'])}) for either "
-            "contrast. "
+            f"No item reaches the moderate threshold ({dec(rules['moderate'])}) in any of the "
+            f"{len(d)} contrasts. "
             + sizes
             + " The items work in practically the same way for men and women, for younger "
             "and older adults and for 13-17 year olds and young adults, which is why one set of "
