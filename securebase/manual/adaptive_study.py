@@ -45,7 +45,6 @@ def adaptive_facts(path: Path = RULES_PATH) -> dict[str, Any]:
         }
         for row in figures["table"]
     ]
-    quick = figures["classification"]["quick_test"]
     return {
         "rules_sha256": hashlib.sha256(raw).hexdigest(),
         "fit_command": document["command"],
@@ -57,9 +56,4 @@ def adaptive_facts(path: Path = RULES_PATH) -> dict[str, Any]:
         "length": figures["length"],
         "rows": rows,
         "calibration_error": {k: r(v, 3) for k, v in figures["calibration_error"].items()},
-        "classification": {
-            "n": figures["classification"]["n_simulees"],
-            "consistency": r(quick["consistency"]),
-            "accuracy": r(quick["accuracy"]),
-        },
     }

@@ -48,10 +48,13 @@ ALPHA = 0.01
 #: depend on n, and the models are fitted 3 x 36 times per contrast.
 SAMPLE_PER_GROUP = 6000
 SEED = 20180301
-#: Group contrasts: name, reference label, focal label.
+#: Group contrasts: name, reference label, focal label. The 13-17 year olds are compared with
+#: the youngest adults because they take part in the item calibration but not in the norms:
+#: their answers may shape the item parameters only if the items work for them as for adults.
 CONTRASTS = (
     ("gender", "men", "women"),
     ("age", "aged 18-24", "aged 35 and over"),
+    ("under 18", "aged 18-24", "aged 13-17"),
 )
 
 
@@ -74,9 +77,14 @@ def contrast_groups(inputs: Inputs, name: str) -> NDArray[np.float64]:
     if name == "gender":
         group[data.gender == "male"] = 0.0
         group[data.gender == "female"] = 1.0
-    else:
+    elif name == "age":
         group[(data.age >= 18) & (data.age <= 24)] = 0.0
         group[data.age >= 35] = 1.0
+    elif name == "under 18":
+        group[(data.age >= 18) & (data.age <= 24)] = 0.0
+        group[(data.age >= 13) & (data.age <= 17)] = 1.0
+    else:
+        raise ValueError(f"unknown DIF contrast {name!r}")
     return group
 
 

@@ -129,8 +129,8 @@ def item_fit(curves: dict[str, Any], path: Path) -> None:
 
 def dif_effects(dif: dict[str, Any], thresholds: tuple[float, float], path: Path) -> None:
     """Nagelkerke delta R^2 per item and contrast, with the flag thresholds."""
-    figure, axes = plt.subplots(1, len(dif), figsize=(7.6, 3.4), sharey=True)
-    for axis, (name, contrast) in zip(np.atleast_1d(axes), dif.items(), strict=True):
+    figure, axes = plt.subplots(1, len(dif), figsize=(2.6 * len(dif) + 2.4, 3.4), sharey=True)
+    for axis, contrast in zip(np.atleast_1d(axes), dif.values(), strict=True):
         for offset, dimension in enumerate(DIMENSIONS):
             items = contrast["dimensions"][dimension]["items"]
             numbers = [int(n) for n in items]
@@ -139,10 +139,10 @@ def dif_effects(dif: dict[str, Any], thresholds: tuple[float, float], path: Path
             axis.bar(numbers, values, color=colour, label=dimension)
         for value, style in zip(thresholds, (":", "--"), strict=True):
             axis.axhline(value, color=GREY, lw=0.8, ls=style)
-        axis.set_title(f"{name}: {contrast['focal']} vs {contrast['reference']}")
+        axis.set_title(f"{contrast['focal']}\nvs {contrast['reference']}")
         axis.set_xlabel("item")
     np.atleast_1d(axes)[0].set_ylabel("change in Nagelkerke R\u00b2")
-    np.atleast_1d(axes)[0].legend(frameon=False)
+    np.atleast_1d(axes)[0].legend(frameon=False, loc="upper right", bbox_to_anchor=(1.0, 0.9))
     figure.tight_layout()
     save(figure, path)
 

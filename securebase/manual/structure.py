@@ -12,7 +12,10 @@
 - **Bifactor by Schmid-Leiman** (as R's ``psych::omega``): a 3-factor oblimin EFA of each
   dimension's polychoric matrix with factor_analyzer, a one-factor solution of the factor
   correlations, and the orthogonalised general and specific loadings; omega total,
-  omega-hierarchical and the explained common variance (ECV) follow from the loadings.
+  omega-hierarchical and the explained common variance (ECV) follow from the loadings. On
+  polychoric correlations the omegas describe the sum of the continuous *latent responses*
+  behind the answers; the same computation on the Pearson correlations of the answers gives
+  the omegas of the *observed* summed score, the ones comparable with Cronbach's alpha.
 """
 
 from __future__ import annotations
@@ -130,38 +133,71 @@ def two_factor_cfa(polychoric: NDArray[np.float64], inputs: Inputs, n: int) -> d
     }
 
 
-def schmid_leiman(polychoric: NDArray[np.float64], numbers: list[int]) -> dict[str, Any]:
-    """Schmid-Leiman bifactor of one dimension: omega total, omega-h, ECV, loadings."""
+def _oblique_solution(
+    correlation: NDArray[np.float64], n_factors: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Oblimin pattern, factor correlations and communalities of a minres EFA.
+
+    The communality of an item is the variance its factors explain, ``diag(L Phi L')`` for a
+    pattern ``L`` with factor correlations ``Phi``; under an oblique rotation this is not the
+    sum of the squared pattern loadings. It equals the sum of the squared *unrotated*
+    loadings (a rotation moves variance between factors, not into or out of them), which is
+    what is returned, as in ``psych::schmid``. The unrotated solution is rotated here with
+    factor_analyzer's ``Rotator`` rather than by ``FactorAnalyzer(rotation="oblimin")``,
+    because the latter reorders the pattern's columns by explained variance without reordering
+    ``phi_`` (factor-analyzer 0.5.1), so its pattern and factor correlations can disagree.
+    """
+    from factor_analyzer import FactorAnalyzer, Rotator
+
+    unrotated = FactorAnalyzer(
+        n_factors=n_factors, rotation=None, method="minres", is_corr_matrix=True
+    )
+    unrotated.fit(correlation)
+    communalities = np.asarray(unrotated.get_communalities())
+    rotator = Rotator(method="oblimin")
+    pattern = rotator.fit_transform(unrotated.loadings_)
+    signs = np.sign(pattern.sum(axis=0))
+    signs[signs == 0] = 1.0
+    pattern = pattern * signs[None, :]
+    phi = rotator.phi_ * np.outer(signs, signs)
+    return pattern, phi, communalities
+
+
+def schmid_leiman(correlation: NDArray[np.float64], numbers: list[int]) -> dict[str, Any]:
+    """Schmid-Leiman bifactor of one dimension: omega total, omega-h, ECV, loadings.
+
+    As ``psych::omega``: a three-factor oblimin EFA, a one-factor solution of its factor
+    correlations, general loadings ``L g`` and specific loadings ``L diag(sqrt(1 - g^2))``;
+    the uniquenesses are one minus the communalities of the EFA, and both omegas divide by
+    the variance of the unit-weighted sum, the sum of all entries of the correlation matrix.
+    Omega total is the share of that variance the factors explain, omega-hierarchical the
+    share the general factor explains.
+    """
     from factor_analyzer import FactorAnalyzer
 
-    first = FactorAnalyzer(
-        n_factors=SPECIFIC_FACTORS, rotation="oblimin", method="minres", is_corr_matrix=True
-    )
-    first.fit(polychoric)
-    loadings = first.loadings_
-    phi = first.phi_
+    pattern, phi, communalities = _oblique_solution(correlation, SPECIFIC_FACTORS)
     second = FactorAnalyzer(n_factors=1, rotation=None, method="minres", is_corr_matrix=True)
     second.fit(phi)
     g = second.loadings_[:, 0]
     g = g * np.sign(g.sum())
-    general = loadings @ g
-    specific = loadings * np.sqrt(np.clip(1.0 - g**2, 0.0, None))[None, :]
-    uniqueness = 1.0 - np.clip(first.get_communalities(), 0.0, 1.0)
+    general = pattern @ g
     general *= np.sign(general.sum())
-    total = general.sum() ** 2 + np.sum(specific.sum(axis=0) ** 2) + uniqueness.sum()
+    specific = pattern * np.sqrt(np.clip(1.0 - g**2, 0.0, None))[None, :]
+    uniqueness = 1.0 - communalities
+    total = float(np.sum(correlation))
+    omega_t = (total - uniqueness.sum()) / total
     omega_h = general.sum() ** 2 / total
-    omega_t = (general.sum() ** 2 + np.sum(specific.sum(axis=0) ** 2)) / total
     ecv = np.sum(general**2) / (np.sum(general**2) + np.sum(specific**2))
-    groups: dict[str, list[int]] = {}
+    groups: dict[int, list[int]] = {}
     for j, number in enumerate(numbers):
-        groups.setdefault(str(int(np.argmax(np.abs(specific[j]))) + 1), []).append(number)
+        groups.setdefault(int(np.argmax(np.abs(specific[j]))), []).append(number)
     return {
         "omega_total": r(omega_t),
         "omega_hierarchical": r(omega_h),
         "omega_h_share": r(omega_h / omega_t),
         "ecv": r(ecv),
         "general_loadings": {str(n): r(v) for n, v in zip(numbers, general, strict=True)},
-        "specific_groups": [groups[key] for key in sorted(groups)],
+        "specific_groups": sorted(groups.values()),
     }
 
 
@@ -176,9 +212,13 @@ def structure(inputs: Inputs) -> dict[str, Any]:
         columns = dimension_columns(inputs.bank, dimension)
         block_eigen = np.sort(np.linalg.eigvalsh(np.corrcoef(complete[:, columns], rowvar=False)))
         numbers = [c + 1 for c in columns]
+        observed_scores = schmid_leiman(np.corrcoef(complete[:, columns], rowvar=False), numbers)
         within[dimension] = {
             "pearson_eigenvalues": [r(v, 2) for v in block_eigen[::-1][:5]],
             "bifactor": schmid_leiman(polychoric[np.ix_(columns, columns)], numbers),
+            "bifactor_observed": {
+                key: observed_scores[key] for key in ("omega_total", "omega_hierarchical")
+            },
         }
     polychoric_eigen = np.sort(np.linalg.eigvalsh(polychoric))[::-1]
     numbers = {

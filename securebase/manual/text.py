@@ -158,8 +158,11 @@ def sample(n: dict[str, Any]) -> str:
 at the end that their answers were accurate and could be used for research (data release of
 {n["bank"]["data_release"]}). The file used here is a fixed random 80% of that release,
 {count(s["n"])} respondents; the other 20% are kept by the data owner as an independent test
-set and were never seen. Nobody was excluded afterwards: the people who left items out are kept
-(unanswered items are skipped, not imputed), and implausible ages are treated as unknown.
+set and were never seen. No respondent was removed for how they answered: the people who left
+items out are kept (unanswered items are skipped, not imputed), and implausible ages are treated
+as unknown.
+
+{under_18(n)}
 
 **Missing answers.** {count(s["n_complete"])} respondents ({pct(s["n_complete"] / s["n"])})
 answered all 36 items; {count(s["n_any_missing"])} left at least one out. On average an item
@@ -185,6 +188,37 @@ unknown). The largest: {countries}.
 **What this sample is not.** Self-selected internet volunteers, mostly young women from
 English-speaking countries; not a probability sample of any population (chapter 13).
 """
+
+
+def under_18(n: dict[str, Any]) -> str:
+    """Who in the calibration is under 18, why they stay in it, and the DIF figures behind that."""
+    s = n["sample"]
+    teens = next(row["n"] for row in s["age_bands"] if row["band"] == "13-17")
+    contrast = n["dif"]["under 18"]
+    dimensions = contrast["dimensions"].values()
+    flagged = sum(1 for c in dimensions for v in c["items"].values() if v["flag"])
+    largest = max(v["delta_nagelkerke"] for c in dimensions for v in c["items"].values())
+    dtf = max(abs(c["dtf_signed_sd"]) for c in dimensions)
+    moderate = n["dif_rules"]["moderate"]
+    finding = (
+        f"no item reaches the moderate DIF threshold (the largest change in Nagelkerke's "
+        f"R-squared is {dec(largest, 4)}, against {dec(moderate)}), and summed over a dimension "
+        f"the differences move the raw score by at most {num(dtf, 3)} SD at equal theta. The "
+        "items work for them practically as for young adults, so their answers follow the same "
+        "item parameters and add precision without changing what the parameters describe."
+        if flagged == 0
+        else f"{flagged} item-dimension combinations reach the moderate DIF threshold "
+        f"({dec(moderate)}; largest change in Nagelkerke's R-squared {dec(largest, 4)}), and "
+        f"summed over a dimension the differences move the raw score by up to {num(dtf, 3)} SD "
+        "at equal theta; these items are listed in chapter 8."
+    )
+    share = pct(teens / s["n"])
+    return f"""**Respondents under 18.** {count(teens)} respondents ({share}) were 13 to 17 years
+old. securebase is for adults, so they are in no norm group (chapter 9) and nobody is
+compared with them. They are kept in the item calibration, which estimates how each answer
+depends on the dimension, not where people stand; that is justified only if the items work for
+them as for adults. Chapter 8 checks it by comparing them with 18-24 year olds of the same
+theta: {finding}"""
 
 
 def item_statistics(n: dict[str, Any]) -> str:
@@ -341,19 +375,26 @@ estimates but not robust fit statistics; a diagonally weighted estimator would b
 A Schmid-Leiman transformation (as in R's `psych::omega`) of a three-factor oblimin solution
 of each dimension's polychoric correlations (factor_analyzer) gives a general factor and three
 specific factors. Items grouped by their largest specific loading: anxiety {groups(anx)};
-avoidance {groups(avo)}.
+avoidance {groups(avo)}. An item's communality is the variance the three *correlated* factors
+explain together, the diagonal of `L Phi L'` for the oblimin pattern `L` and factor
+correlations `Phi` (not the sum of its squared pattern loadings, which leaves out what the
+factors share); omega total is one minus the summed uniquenesses over the variance of the
+unweighted sum (the sum of the correlation matrix), omega-hierarchical the general factor's
+share of that variance. Because the correlations are polychoric, these omegas describe the sum
+of the continuous *latent responses* behind the five answer categories, not the summed score of
+the answers themselves; chapter 6 sets them beside the observed-score figures.
 
 {
         table(
             ["", "anxiety", "avoidance"],
             [
                 [
-                    "omega total",
+                    "omega total (latent responses)",
                     dec(anx["bifactor"]["omega_total"]),
                     dec(avo["bifactor"]["omega_total"]),
                 ],
                 [
-                    "omega-hierarchical (general factor)",
+                    "omega-hierarchical (latent responses, general factor)",
                     dec(anx["bifactor"]["omega_hierarchical"]),
                     dec(avo["bifactor"]["omega_hierarchical"]),
                 ],
@@ -459,6 +500,8 @@ def reliability(n: dict[str, Any]) -> str:
     header = ["SE at theta"] + [num(p, 1) for p in points] + ["at the cut"]
     a_d, v_d = bank["dimensions"]["anxiety"], bank["dimensions"]["avoidance"]
     a_b, v_b = s["within"]["anxiety"]["bifactor"], s["within"]["avoidance"]["bifactor"]
+    a_o = s["within"]["anxiety"]["bifactor_observed"]
+    v_o = s["within"]["avoidance"]["bifactor_observed"]
     return f"""## 6. Reliability
 
 {
@@ -466,17 +509,27 @@ def reliability(n: dict[str, Any]) -> str:
             ["", "anxiety", "avoidance"],
             [
                 [
-                    "Cronbach's alpha (complete patterns)",
+                    "Cronbach's alpha, observed scores (complete patterns)",
                     dec(alpha["anxiety"]),
                     dec(alpha["avoidance"]),
                 ],
                 [
-                    "omega total (bifactor, chapter 5)",
+                    "omega total, observed scores (Pearson correlations)",
+                    dec(a_o["omega_total"]),
+                    dec(v_o["omega_total"]),
+                ],
+                [
+                    "omega-hierarchical, observed scores (Pearson correlations)",
+                    dec(a_o["omega_hierarchical"]),
+                    dec(v_o["omega_hierarchical"]),
+                ],
+                [
+                    "omega total, latent responses (polychoric, chapter 5)",
                     dec(a_b["omega_total"]),
                     dec(v_b["omega_total"]),
                 ],
                 [
-                    "omega-hierarchical",
+                    "omega-hierarchical, latent responses (polychoric, chapter 5)",
                     dec(a_b["omega_hierarchical"]),
                     dec(v_b["omega_hierarchical"]),
                 ],
@@ -501,6 +554,8 @@ def reliability(n: dict[str, Any]) -> str:
 
 Marginal reliability is `var(EAP) / (var(EAP) + mean posterior variance)` over the calibration
 sample; the model-implied value is `1 - E[1 / (1 + I(theta))]` under the N(0, 1) population.
+
+{which_omega(alpha, a_o, v_o, a_b, v_b)}
 
 ### Information and conditional standard error
 
@@ -532,11 +587,51 @@ All IRT standard errors and reliabilities here assume that the items are indepen
 theta. Chapter 5 shows they are not quite: in the bifactor model only {pct(a_b["omega_h_share"], 0)}
 (anxiety) and {pct(v_b["omega_h_share"], 0)} (avoidance) of the reliable variance belongs to the
 general factor. The reliability of the score *as a measure of the general dimension* is
-therefore closer to omega-hierarchical ({dec(a_b["omega_hierarchical"])} and
-{dec(v_b["omega_hierarchical"])}) than to alpha or the marginal reliability, and the standard
+therefore closer to omega-hierarchical ({dec(a_o["omega_hierarchical"])} and
+{dec(v_o["omega_hierarchical"])} for the observed scores) than to alpha or the marginal
+reliability, and the standard
 errors above are somewhat optimistic, most for short forms made of highly dependent items. The
 adaptive test corrects its forecast for this empirically and avoids dependent pairs (chapter 11).
 """
+
+
+def _compared(pairs: tuple[tuple[float, float], ...]) -> str:
+    """ "both above" / "both below" / "above and below" for (first, second) pairs."""
+    words = ["above" if a > b else "below" if a < b else "equal to" for a, b in pairs]
+    return f"both {words[0]}" if len(set(words)) == 1 else " and ".join(words)
+
+
+def which_omega(
+    alpha: dict[str, float],
+    a_o: dict[str, Any],
+    v_o: dict[str, Any],
+    a_b: dict[str, Any],
+    v_b: dict[str, Any],
+) -> str:
+    """What each reliability coefficient describes, and why they differ (from the numbers)."""
+    observed = (dec(a_o["omega_total"]), dec(v_o["omega_total"]))
+    latent = (dec(a_b["omega_total"]), dec(v_b["omega_total"]))
+    alphas = (dec(alpha["anxiety"]), dec(alpha["avoidance"]))
+    over_alpha = _compared(
+        ((a_o["omega_total"], alpha["anxiety"]), (v_o["omega_total"], alpha["avoidance"]))
+    )
+    over_observed = _compared(
+        ((a_b["omega_total"], a_o["omega_total"]), (v_b["omega_total"], v_o["omega_total"]))
+    )
+    return f"""**Which coefficient is which.** Alpha and the observed-score omegas describe
+the score a person actually gets, the sum of their answers 1 to 5, and use the Pearson
+correlations of those answers. Alpha assumes that every item measures the dimension equally
+well; omega lets each item load differently and, through the bifactor model, counts the
+clusters of similar items as reliable but not general variance: observed-score omega total is
+{observed[0]} for anxiety and {observed[1]} for avoidance, {over_alpha} alpha ({alphas[0]} and
+{alphas[1]}). The latent-response omegas of chapter 5 ({latent[0]} and {latent[1]}) use
+polychoric correlations, which estimate how the continuous tendencies behind the answers
+correlate before they are cut into five categories; they describe those latent responses, not
+the 1-5 score, and are {over_observed} the observed-score values: sorting a continuous tendency
+into five boxes adds error of its own, which the observed scores carry and the latent responses
+do not. Compare alpha with the observed-score omegas, and read the latent-response omegas as the
+structure of the items; the site reports theta, whose precision is the marginal reliability and
+the standard errors below."""
 
 
 def item_fit(n: dict[str, Any]) -> str:
@@ -640,7 +735,9 @@ given. The matched
 difference is the focal minus reference mean answer of people with the same theta (theta deciles),
 in SD units of the item: the plain size of the difference. Men and women are compared (the
 {count(n["sample"]["gender"]["other"])} people of another gender are too few for a stable
-analysis), and people aged 35 and over against people aged 18-24. Matching uses the shipped
+analysis), people aged 35 and over against people aged 18-24, and people aged 13-17 against
+people aged 18-24 (the under-18s are in the calibration but not in the norms, chapter 3).
+Matching uses the shipped
 bank's thetas without iterative purification. The models are fitted on a fixed random sample of
 at most {count(rules["sample"])} people per group (seed {rules["seed"]}; effect sizes do not
 depend on the sample size); the impact column uses everybody.
@@ -675,11 +772,12 @@ def dif_conclusion(d: dict[str, Any], total_flags: int, rules: dict[str, Any]) -
     )
     if total_flags == 0:
         return (
-            f"No item reaches the moderate threshold ({dec(rules['moderate'])}) for either "
-            "contrast. "
+            f"No item reaches the moderate threshold ({dec(rules['moderate'])}) in any of the "
+            f"{len(d)} contrasts. "
             + sizes
-            + " The items work in practically the same way for men and women and for younger "
-            "and older adults, which is why one set of item parameters is used for everybody; "
+            + " The items work in practically the same way for men and women, for younger "
+            "and older adults and for 13-17 year olds and young adults, which is why one set of "
+            "item parameters is used for everybody; "
             "percentiles can still be read against the person's own gender and age group "
             "(chapter 9)."
         )
@@ -747,7 +845,7 @@ def classification(n: dict[str, Any]) -> str:
     rows = []
     for form, label in (
         ("full", "full form (36 items)"),
-        ("adaptive", "adaptive test (defaults)"),
+        ("adaptive", "quick test (defaults; `adaptive_rules.json`)"),
         ("ecr_s", "ECR-S (12 items)"),
     ):
         f = c[form]
@@ -768,13 +866,7 @@ def classification(n: dict[str, Any]) -> str:
                 for form in ("full", "adaptive", "ecr_s")
             ]
         )
-    stored_text = (
-        f" The figures stored in the bank by `make calibrate` (same method,"
-        f" {count(bank['classification']['n_simulees'])} simulees) are {pct(stored['consistency'])}"
-        f" and {pct(stored['accuracy'])}."
-        if stored
-        else ""
-    )
+    stored_text = stored_classification(stored, bank, c["full"])
     cut_anx = bank["dimensions"]["anxiety"]["cut"]
     cut_avo = bank["dimensions"]["avoidance"]["cut"]
     return f"""## 10. Classification
@@ -812,6 +904,38 @@ it (chapter 14), {pct(n["calibration"]["forms"]["full"]["retest_agreement"])} fo
 """
 
 
+def stored_classification(
+    stored: dict[str, Any] | None, bank: dict[str, Any], full: dict[str, Any]
+) -> str:
+    """Where the site's own full-form and quick-test figures come from, without restating them.
+
+    The full-form row is the simulation the bank stores (same code, seed and size); the text
+    says so, and quotes the stored figures only if they are not the ones in the table.
+    """
+    quick = (
+        " The quick test is not simulated again here: its row gives the figures stored in"
+        " `adaptive_rules.json` by the held-out evaluation (same method and distance bands,"
+        " 2,000 simulees, the bank refitted on the training split), which is what the package"
+        " reports as `quick_test_consistency()` and `quick_test_accuracy()`."
+    )
+    if not stored:
+        return quick
+    same = pct(stored["consistency"]) == pct(full["consistency"]) and pct(
+        stored["accuracy"]
+    ) == pct(full["accuracy"])
+    if same:
+        return (
+            " The full-form row is also what `make calibrate` stores in the bank (same method,"
+            f" {count(bank['classification']['n_simulees'])} simulees), what the package reports"
+            " as `full_form_consistency()` and `full_form_accuracy()`." + quick
+        )
+    return (
+        f" `make calibrate` stored {pct(stored['consistency'])} and {pct(stored['accuracy'])} in"
+        f" the bank ({count(bank['classification']['n_simulees'])} simulees); the package reports"
+        " those." + quick
+    )
+
+
 def adaptive(n: dict[str, Any]) -> str:
     a = n["adaptive"]
     settings = a["settings"]
@@ -832,6 +956,8 @@ def adaptive(n: dict[str, Any]) -> str:
         for row in a["rows"]
     ]
     quick = next(row for row in a["rows"] if row["form"] == "adaptive")
+    simulated = n["classification"]["adaptive"]
+    full = n["classification"]["full"]
     misfit = settings["misfit_variance"]
     errors = table(
         ["style probability", "expected calibration error"],
@@ -869,9 +995,9 @@ The quick test asks {num(quick["mean_items"])} questions on average
 ({num(quick["mean_per_dimension"][0], 1)} anxiety and {num(quick["mean_per_dimension"][1], 1)}
 avoidance); half the people answer at most {a["length"]["median"]}, nine in ten at most
 {a["length"]["p90"]}. People far from both cuts finish early, people near a cut need many
-items. Under the model (chapter 10; {count(a["classification"]["n"])} simulees with the refitted
-bank) its classification consistency is {pct(a["classification"]["consistency"])} and its
-accuracy {pct(a["classification"]["accuracy"])}.
+items. Under the model (chapter 10, {count(simulated["n"])} simulees) its classification
+consistency is {pct(simulated["consistency"])} and its accuracy {pct(simulated["accuracy"])},
+against {pct(full["consistency"])} and {pct(full["accuracy"])} for the full form.
 
 How well the shown style probability matches how often the style agrees with the full form
 (held-out, expected calibration error; 0 is perfect):

@@ -131,3 +131,33 @@ def test_number_formats():
     assert fmt.pct(0.9477) == "94.8%"
     assert fmt.count(41491) == "41,491"
     assert fmt.items([12, 16, 26]) == "12, 16 and 26"
+
+
+def test_readme_quotes_the_generated_figures(numbers):
+    """README's "What we measured" and "Data" figures are the ones the manual generates.
+
+    They are typed in README (a Markdown page cannot include generated text), so this test is
+    what keeps them one figure per quantity: a rerun of the held-out study or a new bank that
+    changes a figure fails here until README says the same.
+    """
+    from securebase.psychometrics.adaptive_rules import adaptive_rules
+
+    readme = " ".join((build.REPO_ROOT / "README.md").read_text(encoding="utf-8").split())
+    adaptive = numbers["adaptive"]
+    rows = {row["form"]: row for row in adaptive["rows"]}
+    quick, short = rows["adaptive"], rows["ecr_s"]
+    expected = [
+        f"{fmt.count(adaptive['n_held_out'])} respondents the calibration never saw",
+        f"{quick['mean_items']:.2f} items on average (median {adaptive['length']['median']})",
+        f"style agreement {fmt.pct(quick['agreement'])}, theta r = {fmt.dec(quick['r_anxiety'])} "
+        f"anxiety / {fmt.dec(quick['r_avoidance'])} avoidance",
+        f"style agreement {fmt.pct(short['agreement'])}, r = {fmt.dec(short['r_anxiety'])} / "
+        f"{fmt.dec(short['r_avoidance'])}",
+        f"length ({quick['mean_items']:.2f})",
+        f"{fmt.count(numbers['bank']['n_respondents'])} respondents used for calibration",
+    ]
+    table = {row["form"].split(" ")[0]: row for row in adaptive_rules().figures["table"]}
+    quick_r, short_r = (f"{table[form]['r_anxiety']:.4f}"[1:] for form in ("quick", "ECR-S"))
+    expected.append(f"({quick_r} against {short_r})")
+    missing = [phrase for phrase in expected if phrase not in readme]
+    assert not missing, f"README.md no longer quotes the generated figures: {missing}"

@@ -53,6 +53,97 @@ def test_schmid_leiman_recovers_omega_hierarchical_of_a_known_bifactor():
     ]
 
 
+def _higher_order_model(cross_loading: float = 0.0):
+    """An oblique three-factor model whose factors share one general factor, and its answers.
+
+    Items 1-10 load .45 on factor 1, items 11-15 .60 on factor 2, items 16-18 .75 on factor 3,
+    and the factors load .50, .70 and .85 on the general factor, so the factor correlations are
+    their products; items 1, 11 and 16 may also load ``cross_loading`` on the next factor.
+    Factors of unequal size and strength are what a library that sorts factors by explained
+    variance has to reorder (factor-analyzer 0.5.1 then leaves ``phi_`` in the old order).
+    Everything the Schmid-Leiman transformation should give follows by hand: general loadings
+    ``L g``, specific loadings ``L sqrt(1 - g^2)``, communalities ``diag(L Phi L')``, and the
+    omegas from the sum of the correlation matrix.
+    """
+    pattern = np.zeros((18, 3))
+    for k, (first, last, loading) in enumerate(((0, 10, 0.45), (10, 15, 0.60), (15, 18, 0.75))):
+        pattern[first:last, k] = loading
+        pattern[first, (k + 1) % 3] = cross_loading
+    g = np.array([0.50, 0.70, 0.85])
+    phi = np.outer(g, g)
+    np.fill_diagonal(phi, 1.0)
+    common = pattern @ phi @ pattern.T
+    communalities = np.diag(common).copy()
+    correlation = common + np.diag(1.0 - communalities)
+    general = pattern @ g
+    specific = pattern * np.sqrt(1.0 - g**2)
+    total = correlation.sum()
+    expected = {
+        "omega_total": (total - (1.0 - communalities).sum()) / total,
+        "omega_hierarchical": general.sum() ** 2 / total,
+        "ecv": (general**2).sum() / ((general**2).sum() + (specific**2).sum()),
+        "general": general,
+    }
+    return correlation, expected, pattern
+
+
+def test_schmid_leiman_matches_a_hand_derived_higher_order_model():
+    pytest.importorskip("factor_analyzer")
+    from securebase.manual.structure import schmid_leiman
+
+    correlation, expected, _ = _higher_order_model()
+    result = schmid_leiman(correlation, list(range(1, 19)))
+    assert result["omega_total"] == pytest.approx(expected["omega_total"], abs=0.002)
+    assert result["omega_hierarchical"] == pytest.approx(expected["omega_hierarchical"], abs=0.002)
+    assert result["ecv"] == pytest.approx(expected["ecv"], abs=0.002)
+    general = np.array([result["general_loadings"][str(n)] for n in range(1, 19)])
+    np.testing.assert_allclose(general, expected["general"], atol=0.002)
+    assert result["specific_groups"] == [
+        list(range(1, 11)),
+        list(range(11, 16)),
+        list(range(16, 19)),
+    ]
+
+
+def test_omega_total_counts_what_correlated_factors_share():
+    """With cross-loadings the communality is diag(L Phi L'), not the squared pattern loadings.
+
+    Omega total does not depend on the rotation, so it is known exactly for this model.
+    """
+    pytest.importorskip("factor_analyzer")
+    from securebase.manual.structure import schmid_leiman
+
+    correlation, expected, pattern = _higher_order_model(cross_loading=0.35)
+    result = schmid_leiman(correlation, list(range(1, 19)))
+    assert result["omega_total"] == pytest.approx(expected["omega_total"], abs=0.002)
+    # The test can fail: squared pattern loadings as communalities give another omega total.
+    wrong_uniqueness = 1.0 - (pattern**2).sum(axis=1)
+    wrong = (correlation.sum() - wrong_uniqueness.sum()) / correlation.sum()
+    assert abs(wrong - expected["omega_total"]) > 0.005
+
+
+def test_communalities_agree_with_the_structure_matrix_of_factor_analyzer():
+    """Our communalities against the library's own oblique solution: rows of pattern x structure.
+
+    ``FactorAnalyzer(rotation="oblimin")`` defines the structure matrix ``S = L Phi``, so the
+    variance the factors explain is the row sum of ``L * S``; it must equal ours.
+    """
+    pytest.importorskip("factor_analyzer")
+    from factor_analyzer import FactorAnalyzer
+
+    from securebase.manual.structure import SPECIFIC_FACTORS, _oblique_solution
+
+    correlation, _, _ = _higher_order_model(cross_loading=0.35)
+    pattern, phi, communalities = _oblique_solution(correlation, SPECIFIC_FACTORS)
+    library = FactorAnalyzer(
+        n_factors=SPECIFIC_FACTORS, rotation="oblimin", method="minres", is_corr_matrix=True
+    ).fit(correlation)
+    from_structure = (library.loadings_ * library.structure_).sum(axis=1)
+    np.testing.assert_allclose(communalities, from_structure, atol=1e-4)
+    np.testing.assert_allclose(np.diag(pattern @ phi @ pattern.T), communalities, atol=1e-4)
+    assert np.abs((library.loadings_**2).sum(axis=1) - communalities).max() > 0.02
+
+
 def test_dif_flags_a_shifted_item_and_not_a_fair_one():
     pytest.importorskip("statsmodels")
     from securebase.manual.dif import NAGELKERKE_MODERATE, item_dif
