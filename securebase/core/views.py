@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from securebase.content.library import get_library
 from securebase.content.services import style_pages
@@ -15,7 +15,7 @@ from securebase.core.sitemap import public_paths
 from securebase.quiz import services as quiz
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -28,12 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "core/help.html")
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -42,7 +42,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -51,7 +51,7 @@ def about(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
@@ -64,7 +64,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     urls = "".join(
@@ -77,7 +77,7 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="application/xml")
 
 
-@require_GET
+@require_safe
 @cache_control(no_store=True)
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the app can reach its database, 503 otherwise (for load balancers)."""

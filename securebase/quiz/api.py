@@ -204,3 +204,20 @@ def delete_session(request: HttpRequest, token: str) -> Status:
     if not services.delete_session(token):
         raise services.SessionNotFound
     return Status(204, None)
+
+
+# HEAD wherever GET (HTTP semantics; uptime monitors and load balancers probe with it).
+# The same views answer it and the server drops the body. Left out of the schema, which
+# would otherwise list each operation twice under one operationId.
+api.api_operation(
+    ["HEAD"],
+    "/sessions/{token}",
+    response={200: SessionOut, 404: ErrorOut},
+    include_in_schema=False,
+)(read_session)
+api.api_operation(
+    ["HEAD"],
+    "/sessions/{token}/result",
+    response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
+    include_in_schema=False,
+)(result)

@@ -80,7 +80,7 @@ def _remembered_session(request: HttpRequest) -> QuizSession | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     remembered = _remembered_session(request)
     in_progress = remembered if remembered and not remembered.is_completed else None
@@ -190,10 +190,10 @@ def _remember(request: HttpRequest, token: str) -> None:
         request.session[SESSION_KEY] = token
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question(request: HttpRequest, token: str, position: int | None = None) -> HttpResponse:
     """GET: the question at ``position`` (the private link: the current one). POST: answer it."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         session = _session_or_404(token)
         if position is None:
             _remember(request, session.token)
@@ -233,7 +233,7 @@ def question(request: HttpRequest, token: str, position: int | None = None) -> H
     return _after_write(request, token, step)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def back(request: HttpRequest, token: str) -> HttpResponse:
     """The previous question (older pages posted here; it never deletes an answer now)."""
     session = _session_or_404(token)
@@ -243,7 +243,7 @@ def back(request: HttpRequest, token: str) -> HttpResponse:
     return private_response(_redirect(question_url(token, max(step.position - 1, 1)), 303))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def about_you(request: HttpRequest, token: str) -> HttpResponse:
     """The optional last step: gender and age band choose the norm group, or skip."""
     session = _session_or_404(token)
@@ -259,7 +259,7 @@ def about_you(request: HttpRequest, token: str) -> HttpResponse:
     return private_response(render(request, "quiz/about_you.html", context, status=status))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
     """Stop and delete an unfinished quiz (finished ones are deleted from the result page)."""
     session = _session_or_404(token)
