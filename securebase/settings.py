@@ -275,6 +275,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "securebase <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Operators", addr) for addr in env_list("ADMIN_EMAILS")]
+# Addresses on the domains reserved for documentation and testing (.example, .test) are
+# refused like .localhost; the test suite alone may accept them (never in production).
+SECUREBASE_EMAIL_ALLOW_TEST_DOMAINS = env_bool("EMAIL_ALLOW_TEST_DOMAINS") and not PRODUCTION
 
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -34,7 +34,25 @@ HOSTILE = {
     "overlong-utf8": "%C0%AF",
 }
 # Every field name any form or view of the site reads, for hostile POST bodies.
-FORM_FIELDS = ["email", "subscribe", "value", "item", "position", "gender", "age_band", "form", "consent_research", "confirm", "skip", "username", "password", "csrfmiddlewaretoken", "concerns", "q", "next"]
+FORM_FIELDS = [
+    "email",
+    "subscribe",
+    "value",
+    "item",
+    "position",
+    "gender",
+    "age_band",
+    "form",
+    "consent_research",
+    "confirm",
+    "skip",
+    "username",
+    "password",
+    "csrfmiddlewaretoken",
+    "concerns",
+    "q",
+    "next",
+]
 
 
 FIXED_SAMPLES = {

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +7,9 @@ class CoreConfig(AppConfig):
 
     name = "securebase.core"
     label = "core"
+
+    def ready(self) -> None:
+        from securebase.core.converters import TokenConverter
+
+        # Before any URLconf is loaded: the apps' routes use <token:...>.
+        register_converter(TokenConverter, "token")

@@ -144,7 +144,7 @@ def create_session(request: HttpRequest, body: StartIn) -> Status:
 
 
 @api.get(
-    "/sessions/{token}",
+    "/sessions/{token:token}",
     response={200: SessionOut, 404: ErrorOut},
     summary="Where a session stands (to resume it)",
 )
@@ -155,7 +155,7 @@ def read_session(request: HttpRequest, token: str) -> dict[str, Any]:
 
 
 @api.post(
-    "/sessions/{token}/answers",
+    "/sessions/{token:token}/answers",
     response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Answer the current question",
     description=(
@@ -168,7 +168,7 @@ def answer(request: HttpRequest, token: str, body: AnswerIn) -> dict[str, Any]:
 
 
 @api.post(
-    "/sessions/{token}/back",
+    "/sessions/{token:token}/back",
     response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Take back the most recent answer and ask that question again",
     description=(
@@ -181,7 +181,7 @@ def back(request: HttpRequest, token: str, body: BackIn) -> dict[str, Any]:
 
 
 @api.get(
-    "/sessions/{token}/result",
+    "/sessions/{token:token}/result",
     response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
     summary="The result of a finished session",
 )
@@ -196,7 +196,7 @@ def result(request: HttpRequest, token: str) -> Status:
 
 
 @api.delete(
-    "/sessions/{token}",
+    "/sessions/{token:token}",
     response={204: None, 404: ErrorOut},
     summary="Delete the session, its answers and any queued report mail",
 )
@@ -211,13 +211,13 @@ def delete_session(request: HttpRequest, token: str) -> Status:
 # would otherwise list each operation twice under one operationId.
 api.api_operation(
     ["HEAD"],
-    "/sessions/{token}",
+    "/sessions/{token:token}",
     response={200: SessionOut, 404: ErrorOut},
     include_in_schema=False,
 )(read_session)
 api.api_operation(
     ["HEAD"],
-    "/sessions/{token}/result",
+    "/sessions/{token:token}/result",
     response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
     include_in_schema=False,
 )(result)
