@@ -104,9 +104,14 @@ def _session_not_found(request: HttpRequest, exc: services.SessionNotFound) -> H
     return api.create_response(request, NOT_FOUND, status=404)
 
 
+# A well-formed answer that contradicts the answer already stored is a conflict with the
+# session's state (409), not an invalid request (422).
+CONFLICTS = {"already_answered"}
+
+
 @api.exception_handler(services.InvalidAnswer)
 def _invalid_answer(request: HttpRequest, exc: services.InvalidAnswer) -> HttpResponse:
-    return _error(request, 422, exc.code, exc.detail)
+    return _error(request, 409 if exc.code in CONFLICTS else 422, exc.code, exc.detail)
 
 
 def _step_body(step: services.Step) -> dict[str, Any]:
@@ -156,11 +161,12 @@ def read_session(request: HttpRequest, token: str) -> dict[str, Any]:
 
 @api.post(
     "/sessions/{token:token}/answers",
-    response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Answer the current question",
     description=(
         "Idempotent: sending an answer that is already recorded (same item and value) "
-        "returns the current state and changes nothing."
+        "returns the current state and changes nothing. Another value for an item already "
+        "answered is a conflict (409 `already_answered`): change it with back."
     ),
 )
 def answer(request: HttpRequest, token: str, body: AnswerIn) -> dict[str, Any]:
