@@ -287,6 +287,9 @@ STORAGES = {
     # WhiteNoise's compressed manifest storage, with each URL worked out once per process.
     "staticfiles": {"BACKEND": "securebase.core.storage.StaticFilesStorage"},
 }
+# WhiteNoise adds "Access-Control-Allow-Origin: *" by default (for fonts served from a
+# CDN). Every file here is used by our own pages only, so other sites get no such grant.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"
