@@ -277,6 +277,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "securebase <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Operators", addr) for addr in env_list("ADMIN_EMAILS")]
+# Addresses on the domains reserved for documentation and testing (.example, .test) are
+# refused like .localhost; the test suite alone may accept them (never in production).
+SECUREBASE_EMAIL_ALLOW_TEST_DOMAINS = env_bool("EMAIL_ALLOW_TEST_DOMAINS") and not PRODUCTION
 
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -286,6 +289,9 @@ STORAGES = {
     # Fingerprinted, compressed files that browsers may cache for ever (WhiteNoise).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# WhiteNoise adds "Access-Control-Allow-Origin: *" by default (for fonts served from a
+# CDN). Every file here is used by our own pages only, so other sites get no such grant.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -234,3 +234,37 @@ def test_gunicorn_believes_forwarded_proto_only_from_allowed_proxies(
     finally:
         web.stop()
     assert status == expected, (tmp_path / "gunicorn.log").read_text()[-2000:]
+
+
+def _modes(var_dir: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mode & 0o777 for p in var_dir.glob("securebase.sqlite3*")}
+
+
+def test_an_existing_world_readable_database_is_made_private_at_start(tmp_path: Path) -> None:
+    """``touch`` then ``migrate`` (or a restored copy): the existing files get 0600 too."""
+    env = _production_env(tmp_path)
+    env.pop("SECUREBASE_PRODUCTION")
+    for suffix in ("", "-wal", "-shm"):
+        stale = tmp_path / f"securebase.sqlite3{suffix}"
+        stale.touch()
+        stale.chmod(0o644)
+
+    result = _manage(env, "migrate", "--noinput")
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "securebase.sqlite3").stat().st_size > 0
+    assert "securebase.sqlite3" in _modes(tmp_path)
+    assert set(_modes(tmp_path).values()) == {0o600}, _modes(tmp_path)
+
+
+def test_check_deploy_says_when_it_had_to_make_the_database_private(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    assert _manage(env, "migrate", "--noinput").returncode == 0
+    (tmp_path / "securebase.sqlite3").chmod(0o644)  # e.g. restored from a backup
+
+    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "securebase.W001" in output and "backups" in output
+    assert set(_modes(tmp_path).values()) == {0o600}

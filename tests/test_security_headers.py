@@ -402,3 +402,13 @@ def test_static_files_carry_csp_nosniff_and_corp(client: Client, production_like
         assert response.status_code == 200, url
         assert_security_headers(response, url)
         assert response.headers.get("Cross-Origin-Resource-Policy") == "same-origin", url
+
+
+def test_static_files_are_not_shared_with_every_origin(client: Client) -> None:
+    """Nothing on another site needs to read our files: no wildcard CORS header."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    for name in ("securebase/site.css", "securebase/illustrations/secure.svg"):
+        response = client.get(staticfiles_storage.url(name))
+        assert response.status_code == 200, name
+        assert "Access-Control-Allow-Origin" not in response.headers, name

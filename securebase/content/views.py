@@ -7,7 +7,7 @@ caches may keep them for a few minutes.
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from securebase.content import services
 from securebase.content.entities import STYLE_BY_SLUG, STYLE_SLUGS, style_slug
@@ -16,7 +16,7 @@ from securebase.content.library import get_library
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def article_list(request: HttpRequest) -> HttpResponse:
     library = get_library()
@@ -27,7 +27,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
@@ -37,7 +37,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "content/article_detail.html", {"article": article})
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def style_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -45,7 +45,7 @@ def style_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def style_detail(request: HttpRequest, style: str) -> HttpResponse:
     if style in STYLE_SLUGS:
@@ -69,7 +69,7 @@ def style_detail(request: HttpRequest, style: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def evidence(request: HttpRequest) -> HttpResponse:
     concerns = request.GET.get("concerns", "").strip()[:40]

@@ -1,6 +1,13 @@
 """Helpers for responses that carry someone's personal result."""
 
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
 from django.http import HttpResponse
+from django.urls import URLResolver, get_resolver
+
+_TOKEN_PARAMETER = re.compile(r"<(?:[^>:]+:)?token>")
 
 
 def private_response(response: HttpResponse) -> HttpResponse:
@@ -13,3 +20,20 @@ def private_response(response: HttpResponse) -> HttpResponse:
     response.headers["Cache-Control"] = "no-store, private"
     response.headers["X-Robots-Tag"] = "noindex, nofollow, noarchive"
     return response
+
+
+def _prefixes(patterns: Iterable[object], prefix: str) -> Iterator[str]:
+    for entry in patterns:
+        route = prefix + str(getattr(entry, "pattern", ""))
+        if isinstance(entry, URLResolver):
+            yield from _prefixes(entry.url_patterns, route)
+        elif match := _TOKEN_PARAMETER.search(route):
+            yield "/" + route[: match.start()]
+
+
+@cache
+def token_route_prefixes() -> tuple[str, ...]:
+    """The fixed start of every route with a ``<token>`` in its path (``/results/``,
+    ``/newsletter/confirm/``, ...), read from the URLconf once per process, so that a
+    route added later is private from its first day."""
+    return tuple(sorted(set(_prefixes(get_resolver().url_patterns, ""))))

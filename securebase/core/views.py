@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from securebase.content.library import get_library
 from securebase.content.services import style_pages
@@ -16,7 +16,7 @@ from securebase.core.sitemap import public_paths
 from securebase.quiz import services as quiz
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -29,12 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "core/help.html")
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -43,7 +43,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -66,7 +66,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
@@ -79,7 +79,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     urls = "".join(
@@ -92,7 +92,7 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="application/xml")
 
 
-@require_GET
+@require_safe
 @cache_control(no_store=True)
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the app can reach its database, 503 otherwise (for load balancers)."""

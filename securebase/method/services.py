@@ -21,7 +21,9 @@ from django.urls import reverse
 from markdown_it import MarkdownIt
 
 MANUAL_DIR = Path(settings.BASE_DIR) / "docs" / "manual"
-FIGURE_NAME = re.compile(r"^[a-z0-9_]+$")
+# Checked before the name becomes a file name: a name longer than the file system allows
+# would make the lookup itself fail (OSError: file name too long) instead of "not found".
+FIGURE_NAME = re.compile(r"[a-z0-9_]{1,64}")
 _H2 = re.compile(r"<h2>(.*?)</h2>")
 _IMG = re.compile(r'<img src="figures/([a-z0-9_]+)\.svg"')
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
@@ -48,7 +50,7 @@ class Manual:
 
 def figure_path(name: str) -> Path | None:
     """The SVG file of a figure, or ``None`` for an unknown or malformed name."""
-    if not FIGURE_NAME.match(name):
+    if not FIGURE_NAME.fullmatch(name):
         return None
     path = MANUAL_DIR / "figures" / f"{name}.svg"
     return path if path.is_file() else None

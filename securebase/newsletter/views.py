@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from securebase.core.privacy import private_response
@@ -26,7 +26,7 @@ VALID_DAYS = CONFIRM_MAX_AGE_SECONDS // 86400
 _STATUS = {LinkState.INVALID: 400, LinkState.EXPIRED: 410}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(
     group="newsletter.subscribe", key="ip", rate=SUBSCRIBE_RATE_PER_IP, method="POST", block=False
 )
@@ -50,12 +50,12 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def check_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletter/check_inbox.html", {"valid_days": VALID_DAYS})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         state = services.confirm_subscription(token)
@@ -65,7 +65,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058: providers POST without cookies; the signed token is the authority.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         state = services.unsubscribe(token)

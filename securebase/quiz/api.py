@@ -104,9 +104,14 @@ def _session_not_found(request: HttpRequest, exc: services.SessionNotFound) -> H
     return api.create_response(request, NOT_FOUND, status=404)
 
 
+# A well-formed answer that contradicts the answer already stored is a conflict with the
+# session's state (409), not an invalid request (422).
+CONFLICTS = {"already_answered"}
+
+
 @api.exception_handler(services.InvalidAnswer)
 def _invalid_answer(request: HttpRequest, exc: services.InvalidAnswer) -> HttpResponse:
-    return _error(request, 422, exc.code, exc.detail)
+    return _error(request, 409 if exc.code in CONFLICTS else 422, exc.code, exc.detail)
 
 
 def _step_body(step: services.Step) -> dict[str, Any]:
@@ -144,7 +149,7 @@ def create_session(request: HttpRequest, body: StartIn) -> Status:
 
 
 @api.get(
-    "/sessions/{token}",
+    "/sessions/{token:token}",
     response={200: SessionOut, 404: ErrorOut},
     summary="Where a session stands (to resume it)",
 )
@@ -155,12 +160,13 @@ def read_session(request: HttpRequest, token: str) -> dict[str, Any]:
 
 
 @api.post(
-    "/sessions/{token}/answers",
-    response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    "/sessions/{token:token}/answers",
+    response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Answer the current question",
     description=(
         "Idempotent: sending an answer that is already recorded (same item and value) "
-        "returns the current state and changes nothing."
+        "returns the current state and changes nothing. Another value for an item already "
+        "answered is a conflict (409 `already_answered`): change it with back."
     ),
 )
 def answer(request: HttpRequest, token: str, body: AnswerIn) -> dict[str, Any]:
@@ -168,7 +174,7 @@ def answer(request: HttpRequest, token: str, body: AnswerIn) -> dict[str, Any]:
 
 
 @api.post(
-    "/sessions/{token}/back",
+    "/sessions/{token:token}/back",
     response={200: StepOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Take back the most recent answer and ask that question again",
     description=(
@@ -181,7 +187,7 @@ def back(request: HttpRequest, token: str, body: BackIn) -> dict[str, Any]:
 
 
 @api.get(
-    "/sessions/{token}/result",
+    "/sessions/{token:token}/result",
     response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
     summary="The result of a finished session",
 )
@@ -196,7 +202,7 @@ def result(request: HttpRequest, token: str) -> Status:
 
 
 @api.delete(
-    "/sessions/{token}",
+    "/sessions/{token:token}",
     response={204: None, 404: ErrorOut},
     summary="Delete the session, its answers and any queued report mail",
 )
@@ -204,3 +210,20 @@ def delete_session(request: HttpRequest, token: str) -> Status:
     if not services.delete_session(token):
         raise services.SessionNotFound
     return Status(204, None)
+
+
+# HEAD wherever GET (HTTP semantics; uptime monitors and load balancers probe with it).
+# The same views answer it and the server drops the body. Left out of the schema, which
+# would otherwise list each operation twice under one operationId.
+api.api_operation(
+    ["HEAD"],
+    "/sessions/{token:token}",
+    response={200: SessionOut, 404: ErrorOut},
+    include_in_schema=False,
+)(read_session)
+api.api_operation(
+    ["HEAD"],
+    "/sessions/{token:token}/result",
+    response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
+    include_in_schema=False,
+)(result)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import BeforeValidator, StrictBool, StrictInt
 
 from securebase.psychometrics import item_bank
 from securebase.psychometrics.adaptive import TYPICAL_LENGTH, TYPICAL_LENGTH_RANGE
@@ -14,6 +14,18 @@ from securebase.psychometrics.adaptive import TYPICAL_LENGTH, TYPICAL_LENGTH_RAN
 # with the stable error codes (item_not_asked, invalid_value) rather than pydantic's.
 ITEM_RANGE = {"minimum": 1, "maximum": len(item_bank().items)}
 VALUE_RANGE = {"minimum": 1, "maximum": len(item_bank().response_labels)}
+
+
+def _integral(value: Any) -> Any:
+    """36.0 is an integer by JSON Schema (and in JavaScript): take it as 36. Everything
+    else goes to the strict check unchanged, so 2.5, "3" and true are still refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# The schema's "integer": any JSON number without a fractional part.
+Integer = Annotated[StrictInt, BeforeValidator(_integral)]
 
 
 class StartIn(Schema):
@@ -29,12 +41,12 @@ class StartIn(Schema):
 
 
 class AnswerIn(Schema):
-    item: StrictInt = Field(
+    item: Integer = Field(
         ...,
         description="number of the question being answered (next_item.number)",
         json_schema_extra=ITEM_RANGE,
     )
-    value: StrictInt = Field(
+    value: Integer = Field(
         ...,
         description="1 = strongly disagree .. 5 = strongly agree",
         json_schema_extra=VALUE_RANGE,
@@ -42,7 +54,7 @@ class AnswerIn(Schema):
 
 
 class BackIn(Schema):
-    item: StrictInt = Field(
+    item: Integer = Field(
         ...,
         description=(
             "number of the question on screen (next_item.number): Back changes nothing if it "

@@ -5,10 +5,10 @@ from securebase.quiz.api import api
 
 page_patterns = [
     path("", views.start, name="start"),
-    path("s/<str:token>/", views.resume, name="question"),
-    path("s/<str:token>/q/<int:position>/", views.question, name="position"),
-    path("s/<str:token>/about-you/", views.about_you, name="about_you"),
-    path("s/<str:token>/delete/", views.delete, name="delete"),
+    path("s/<token:token>/", views.resume, name="question"),
+    path("s/<token:token>/q/<int:position>/", views.question, name="position"),
+    path("s/<token:token>/about-you/", views.about_you, name="about_you"),
+    path("s/<token:token>/delete/", views.delete, name="delete"),
 ]
 
 urlpatterns = [

@@ -57,7 +57,7 @@ def _remembered_session(request: HttpRequest) -> QuizSession | None:
         return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     remembered = _remembered_session(request)
     in_progress = remembered if remembered and not remembered.is_completed else None
@@ -192,10 +192,10 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponseRedirect(question_url(token, services.current_step(session).position))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question(request: HttpRequest, token: str, position: int) -> HttpResponse:
     """GET: the question at ``position``. POST: answer it (its form carries the item)."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         session = _session_or_404(token)
         if session.is_completed:
             return HttpResponseRedirect(result_url(token))
@@ -230,7 +230,7 @@ def question(request: HttpRequest, token: str, position: int) -> HttpResponse:
     return _after_write(request, token, step)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def about_you(request: HttpRequest, token: str) -> HttpResponse:
     """The optional last step: gender and age band choose the norm group, or skip."""
     session = _session_or_404(token)
@@ -246,7 +246,7 @@ def about_you(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "quiz/about_you.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
     """Stop and delete an unfinished quiz (finished ones are deleted from the result page)."""
     session = _session_or_404(token)

@@ -26,18 +26,16 @@ Style names shown to people come only from :data:`STYLE_NAMES`: the machine valu
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from securebase.content.entities import STRENGTH_WORDS, STRENGTHS
 from securebase.content.library import Claim, Reference, StylePage, get_library
+from securebase.newsletter.addresses import address_hash, normalise_email
 from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.psychometrics.certainty import retest_agreement
 from securebase.psychometrics.norms import NormSample
@@ -588,9 +586,12 @@ def build_report_context(session: QuizSession) -> ReportContext:
 
 
 def address_key(email: str) -> str:
-    """A keyed hash of an address, for rate limiting without keeping the address anywhere."""
-    normalised = email.strip().lower().encode()
-    return hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()
+    """A keyed hash of an address, for rate limiting without keeping the address anywhere.
+
+    Hashed in its canonical form, so every spelling that reaches one mailbox (letter
+    case, fullwidth letters, invisible characters) shares one limit.
+    """
+    return address_hash(normalise_email(email))
 
 
 def queue_report_email(session: QuizSession, email: str, *, subscribe: bool) -> ReportEmail:

@@ -5,11 +5,11 @@ from securebase.reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("results/<str:token>/", views.result, name="result"),
-    path("results/<str:token>/report.pdf", views.report_pdf, name="pdf"),
-    path("results/<str:token>/email/", views.email_report, name="email"),
-    path("results/<str:token>/delete/", views.delete, name="delete"),
-    path("results/<str:token>/consent/", views.withdraw_consent, name="consent"),
+    path("results/<token:token>/", views.result, name="result"),
+    path("results/<token:token>/report.pdf", views.report_pdf, name="pdf"),
+    path("results/<token:token>/email/", views.email_report, name="email"),
+    path("results/<token:token>/delete/", views.delete, name="delete"),
+    path("results/<token:token>/consent/", views.withdraw_consent, name="consent"),
     path("share/<slug:slug>/", views.share, name="share"),
     path("share/<slug:slug>.png", views.share_png, name="share-image"),
 ]

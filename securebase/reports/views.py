@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
@@ -83,12 +83,12 @@ def _result_page(
     return private_response(render(request, "reports/report.html", context))
 
 
-@require_GET
+@require_safe
 def result(request: HttpRequest, token: str) -> HttpResponse:
     return _result_page(request, _session_or_404(token))
 
 
-@require_GET
+@require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
     limited_token = is_ratelimited(
@@ -156,14 +156,14 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
     return private_response(redirect(reverse("reports:result", args=[token]) + "#email-report"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation; POST deletes at once and says so.
 
     Deleting twice (a double click, the back button) shows the same confirmation instead
     of an error: the outcome the person wanted is true either way.
     """
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         session = _session_or_404(token)
         return private_response(
             render(request, "reports/delete_confirm.html", {"token": session.token})
@@ -192,7 +192,7 @@ def _shared_style(slug: str) -> str:
         raise Http404("no such style") from None
 
 
-@require_GET
+@require_safe
 def share(request: HttpRequest, slug: str) -> HttpResponse:
     """Public page for sharing a style: its name and picture, nothing about the person."""
     style = _shared_style(slug)
@@ -201,7 +201,7 @@ def share(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "reports/share.html", context)
 
 
-@require_GET
+@require_safe
 def share_png(request: HttpRequest, slug: str) -> HttpResponse:
     """The share page's Open Graph image (PNG: social networks do not preview SVG)."""
     style = _shared_style(slug)

@@ -62,3 +62,14 @@ def test_unknown_figures_are_404(client, name):
 def test_figure_names_are_checked_before_touching_the_disk():
     assert services.figure_path("../../securebase/settings") is None
     assert services.figure_path("a b") is None
+
+
+@pytest.mark.parametrize("name", ["a" * 252, "a" * 300, "classification%0A", "%2e%2e%2fx", "a%00b"])
+def test_odd_figure_names_are_not_found_never_a_server_error(client, name):
+    response = client.get(f"/method/figures/{name}.svg")
+    assert response.status_code == 404
+
+
+def test_figure_names_are_checked_before_they_become_file_names():
+    assert services.figure_path("a" * 300) is None
+    assert services.figure_path("classification\n") is None

@@ -117,12 +117,32 @@ def test_invalid_answers_get_422_json_and_lose_nothing(
     ]
 
 
-def test_changing_an_answered_item_is_refused_with_422(client: Client) -> None:
+def test_changing_an_answered_item_is_a_409_conflict(client: Client) -> None:
+    """The request is well formed; it conflicts with what the session already holds."""
     token = start(client)["token"]
     post(client, f"/sessions/{token}/answers", {"item": 1, "value": 2})
     response = post(client, f"/sessions/{token}/answers", {"item": 1, "value": 5})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["error"] == "already_answered"
+    answers = client.get(f"{API}/openapi.json").json()["paths"]
+    assert "409" in answers["/api/v1/sessions/{token}/answers"]["post"]["responses"]
+
+
+def test_integral_numbers_written_as_floats_are_integers(client: Client) -> None:
+    """JSON Schema's "integer" includes 36.0, so the API takes it as 36 (and 2.5 never)."""
+    token = start(client)["token"]
+    response = post(client, f"/sessions/{token}/answers", {"item": 1.0, "value": 2.0})
+    assert response.status_code == 200, response.content
+    assert response.json()["answered"] == 1
+    back = post(client, f"/sessions/{token}/back", {"item": 2.0})
+    assert back.status_code == 200, back.content
+    assert back.json()["next_item"]["number"] == 1
+    stored = list(QuizSession.objects.get(token=token).answers.values_list("item", "value"))
+    for body in ({"item": 1.5, "value": 2}, {"item": 1, "value": 2.5}, {"item": True, "value": 2}):
+        assert post(client, f"/sessions/{token}/answers", body).status_code == 422
+    assert list(QuizSession.objects.get(token=token).answers.values_list("item", "value")) == (
+        stored
+    )
 
 
 def test_malformed_json_is_400_json(client: Client) -> None:
