@@ -40,9 +40,9 @@ from securebase.content.library import Claim, Reference, StylePage, get_library
 from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.psychometrics.classification import full_form_consistency
 from securebase.psychometrics.norms import NormSample
-from securebase.quiz.services import get_result
+from securebase.quiz.services import delete_session, get_result
 from securebase.reports.chart import Chart, build_chart
-from securebase.reports.models import ReportEmail
+from securebase.reports.models import DeletedResult, ReportEmail
 
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
@@ -564,10 +564,38 @@ def build_report_context(session: QuizSession) -> ReportContext:
     )
 
 
+def _keyed_hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
 def address_key(email: str) -> str:
     """A keyed hash of an address, for rate limiting without keeping the address anywhere."""
-    normalised = email.strip().lower().encode()
-    return hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()
+    return _keyed_hash(email.strip().lower())
+
+
+def delete_result(token: str) -> bool:
+    """Delete a session with everything that hangs on it, and remember only that it was.
+
+    The link's keyed hash (:class:`DeletedResult`) lets the link say "deleted" later;
+    returns whether anything was deleted.
+    """
+    deleted = delete_session(token)
+    if deleted:
+        DeletedResult.objects.get_or_create(token_hash=_keyed_hash(token))
+    return deleted
+
+
+def was_deleted(token: str) -> bool:
+    """Did the person delete the result at this link (through :func:`delete_result`)?"""
+    return DeletedResult.objects.filter(token_hash=_keyed_hash(token)).exists()
+
+
+def retry_phrase(seconds: int) -> str:
+    """When a rate limit lets the person try again, in words: "in 12 minutes"."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes >= 60:
+        return "in about an hour"
+    return f"in {minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def queue_report_email(session: QuizSession, email: str, *, subscribe: bool) -> ReportEmail:
