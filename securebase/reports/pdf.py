@@ -18,6 +18,7 @@ development) and refuses everything else. Fonts come from the system via fontcon
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -102,7 +103,7 @@ def fingerprint(html: str) -> str:
     return digest.hexdigest()
 
 
-def report_pdf(session: QuizSession, report: ReportContext | None = None) -> bytes:
+def pdf_for(session: QuizSession, report: ReportContext | None = None) -> bytes:
     """The PDF of a finished session: the kept one if nothing changed, else a new one.
 
     ``report`` saves building the context twice when the caller already has it (the mail
@@ -119,10 +120,9 @@ def report_pdf(session: QuizSession, report: ReportContext | None = None) -> byt
     if kept is not None:
         return bytes(kept)
     pdf = _write_pdf(html)
-    try:
+    # If the result was deleted meanwhile, serve this copy and keep none.
+    with contextlib.suppress(IntegrityError), transaction.atomic():
         ReportPDF.objects.update_or_create(
             session=session, defaults={"fingerprint": drawn_from, "pdf": pdf}
         )
-    except IntegrityError:  # the result was deleted meanwhile: serve this copy, keep none
-        pass
     return pdf

@@ -278,6 +278,59 @@ class ClaimTier:
 
 
 @dataclass(frozen=True)
+class CitedClaim:
+    """A finding as the PDF prints it: with the numbers of its entries in the reference list.
+
+    ``studied`` is who took part, with the number of people when the library records it.
+    """
+
+    claim: Claim
+    numbers: tuple[int, ...]
+
+    @property
+    def studied(self) -> str:
+        return studied_phrase(self.claim)
+
+
+@dataclass(frozen=True)
+class CitedTier:
+    heading: str
+    intro: str
+    claims: list[CitedClaim]
+    related: bool
+
+
+@dataclass(frozen=True)
+class PrintedSources:
+    """The research as the PDF prints it, in at most a page and a half.
+
+    Every finding about people with the reader's style is printed; of the related research
+    only what rests on more than one small study (:data:`PRINTED_RELATED`), because the
+    report is about the reader. ``left_out`` counts the rest, which the PDF points to in the
+    evidence library. ``references`` are the printed findings' sources, numbered from 1.
+    """
+
+    tiers: list[CitedTier]
+    references: list[Reference]
+    left_out: int
+
+
+#: Strengths of related findings the PDF prints (the page shows every finding).
+PRINTED_RELATED = ("established", "suggestive")
+
+
+def studied_phrase(claim: Claim) -> str:
+    """Who a finding's studies looked at: "First-time mothers (30 people)", or just the people.
+
+    The number is given when the evidence library records it; otherwise the strength label
+    beside the finding already says how much research it rests on.
+    """
+    if claim.n:
+        return f"{claim.population} ({claim.n:,} people)"
+    return claim.population
+
+
+@dataclass(frozen=True)
 class ReportContext:
     token: str
     completed_at: datetime
@@ -318,6 +371,31 @@ class ReportContext:
     @property
     def dimensions(self) -> tuple[DimensionReport, DimensionReport]:
         return (self.anxiety, self.avoidance)
+
+    @property
+    def printed_sources(self) -> PrintedSources:
+        """The findings and numbered references the PDF prints (see :class:`PrintedSources`)."""
+        tiers = [
+            (tier, [c for c in tier.claims if not tier.related or c.strength in PRINTED_RELATED])
+            for tier in self.claim_tiers
+        ]
+        references = _unique_references([claim for _, claims in tiers for claim in claims])
+        number = {reference.id: n for n, reference in enumerate(references, start=1)}
+        cited = [
+            CitedTier(
+                tier.heading,
+                tier.intro,
+                [
+                    CitedClaim(claim, tuple(sorted(number[ref.id] for ref in claim.references)))
+                    for claim in claims
+                ],
+                tier.related,
+            )
+            for tier, claims in tiers
+            if claims
+        ]
+        left_out = sum(len(tier.claims) - len(claims) for tier, claims in tiers)
+        return PrintedSources(cited, references, left_out)
 
     @property
     def share_slug(self) -> str:

@@ -25,7 +25,7 @@ from securebase.core.views import rate_limited
 from securebase.quiz import services as quiz
 from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
 from securebase.reports.forms import ReportEmailForm
-from securebase.reports.pdf import report_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import (
     STYLE_NAMES,
     address_key,
@@ -151,7 +151,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     if limited_token or limited_ip:
         return private_response(rate_limited(request, Ratelimited()))
     try:
-        pdf = report_pdf(session)
+        pdf = pdf_for(session)
     except quiz.NotFinished:
         return _resume(token)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -9,7 +9,7 @@ import re
 import pytest
 from weasyprint import HTML
 
-from securebase.reports.pdf import report_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import ReportContext, build_report_context
 from securebase.reports.tests.factories import finished_session
 from securebase.reports.tests.pdf_tools import page_fill, page_texts, pdf_info, pdf_words
@@ -40,7 +40,7 @@ def rendered(pattern: str, form: str = "full") -> tuple[ReportContext, bytes]:
     if (pattern, form) not in _RENDERED:
         session = finished_session(form=form, keyed=PATTERNS[pattern])
         report = build_report_context(session)
-        _RENDERED[pattern, form] = report, report_pdf(session)
+        _RENDERED[pattern, form] = report, pdf_for(session)
     return _RENDERED[pattern, form]
 
 

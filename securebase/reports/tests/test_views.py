@@ -10,7 +10,7 @@ from django.utils.html import escape
 from securebase.quiz import services as quiz
 from securebase.quiz.models import Answer
 from securebase.reports.models import ReportEmail
-from securebase.reports.pdf import report_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import STYLE_NAMES, build_report_context
 from securebase.reports.tasks import send_report_email
 from securebase.reports.tests.factories import finished_session, unfinished_session
@@ -87,7 +87,7 @@ def test_pdf_downloads_are_rate_limited(client, session, settings):
 
 @pytest.mark.parametrize("style", ["secure", "disorganized"])
 def test_pdf_names_each_style(style):
-    pages, text = pdf_info(report_pdf(finished_session(style)))
+    pages, text = pdf_info(pdf_for(finished_session(style)))
     assert pages >= 2
     assert {"secure": "Secure", "disorganized": "Fearful-avoidant"}[style] in text
 

@@ -66,6 +66,8 @@
   // public style card is ever shared, never the private result link.
   function share(link) {
     if (!navigator.share) { return; }
+    // On the share page itself the button exists only for the share sheet.
+    if (link.hasAttribute("data-share-only")) { link.hidden = false; }
     link.addEventListener("click", function (event) {
       event.preventDefault();
       navigator.share({
@@ -73,7 +75,9 @@
         text: link.getAttribute("data-share-text") || "",
         url: link.getAttribute("data-share-url") || link.href
       }).catch(function (error) {
-        if (!error || error.name !== "AbortError") { window.location.href = link.href; }
+        if (error && error.name !== "AbortError" && !link.hasAttribute("data-share-only")) {
+          window.location.href = link.href;
+        }
       });
     });
   }
