@@ -279,17 +279,10 @@ class ClaimTier:
 
 @dataclass(frozen=True)
 class CitedClaim:
-    """A finding as the PDF prints it: with the numbers of its entries in the reference list.
-
-    ``studied`` is who took part, with the number of people when the library records it.
-    """
+    """A finding as the PDF prints it: with the numbers of its entries in the reference list."""
 
     claim: Claim
     numbers: tuple[int, ...]
-
-    @property
-    def studied(self) -> str:
-        return studied_phrase(self.claim)
 
 
 @dataclass(frozen=True)
