@@ -198,7 +198,7 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
         return _email_limited(request, session, max(reached))
     queue_report_email(session, email, subscribe=form.cleaned_data["subscribe"])
     messages.success(request, EMAIL_QUEUED, extra_tags="email")
-    return private_response(redirect(reverse("reports:result", args=[token]) + "#email-report"))
+    return private_response(redirect(reverse("reports:result", args=[token]) + "#email-status"))
 
 
 def _email_limited(request: HttpRequest, session: quiz.QuizSession, wait: int) -> HttpResponse:

@@ -153,7 +153,7 @@ def test_email_form_queues_and_sends_then_forgets_the_address(client, session):
     response = client.post(f"/results/{session.token}/email/", {"email": "reader@example.org"})
 
     assert response.status_code == 302
-    assert response["Location"] == f"/results/{session.token}/#email-report"
+    assert response["Location"] == f"/results/{session.token}/#email-status"
     assert_private(response)
     page = client.get(response["Location"]).content.decode()
     assert "We are sending your report to that address." in page
