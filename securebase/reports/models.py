@@ -54,3 +54,38 @@ class ReportEmail(models.Model):
     def __str__(self) -> str:
         # Never the address: this string shows up in the admin and in logs.
         return f"Report mail #{self.pk} ({self.status})"
+
+
+class ReportPDF(models.Model):
+    """The PDF of one result, made once and served again until the result changes.
+
+    ``fingerprint`` is a hash of everything the PDF is drawn from (the report's HTML and
+    its print stylesheet), so a changed result, norm group, wording or layout makes a new
+    PDF instead of serving a stale one. Deleted with its quiz session (CASCADE): deleting a
+    result deletes its PDF in the same statement, on every host that shares the database.
+    """
+
+    session = models.OneToOneField(
+        "quiz.QuizSession", on_delete=models.CASCADE, related_name="report_pdf"
+    )
+    fingerprint = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Report PDF #{self.pk}"
+
+
+class DeletedResult(models.Model):
+    """A result link whose answers the person deleted, kept only as a keyed hash.
+
+    The token itself is gone with the session; what stays is HMAC-SHA256(SECRET_KEY, token),
+    which tells someone who already holds the link that it was deleted (instead of a bare
+    "not found") and tells nobody else anything: the token is 256 random bits, so the hash
+    cannot be reversed or matched without both the key and the link.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Deleted result #{self.pk}"

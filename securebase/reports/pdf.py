@@ -5,6 +5,11 @@ illustration, the chart and the date, then the sections flowing on 3-4 more page
 its own words: every sentence that interprets a number comes from
 :func:`securebase.reports.services.build_report_context`, like the page's and the mail's.
 
+Laying out a report costs WeasyPrint most of a second of CPU, so each result's PDF is made
+once and kept (:class:`~securebase.reports.models.ReportPDF`, deleted with the result) under
+a fingerprint of the HTML it was drawn from: the next download or mail of an unchanged
+result is a database read, and anything that changes the report makes a new PDF.
+
 WeasyPrint never touches the network here: :class:`StaticFileFetcher` answers requests for
 ``/static/...`` from files on disk (collected files in production, app folders in
 development) and refuses everything else. Fonts come from the system via fontconfig
@@ -13,6 +18,8 @@ development) and refuses everything else. Fonts come from the system via fontcon
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import mimetypes
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -21,16 +28,19 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from securebase.reports.models import ReportPDF
 from securebase.reports.services import ReportContext, build_report_context
 
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
 
 REPORT_TEMPLATE = "reports/pdf/report.html"
+PRINT_STYLESHEET = "reports/report-print.css"
 
 
 def static_file(name: str) -> bytes | None:
@@ -74,18 +84,45 @@ def render_report_html(report: ReportContext) -> str:
     return render_to_string(REPORT_TEMPLATE, {"report": report, "site_url": settings.SITE_URL})
 
 
-def render_report_pdf(report: ReportContext) -> bytes:
-    """PDF bytes of an already built report (the mail task reuses its context)."""
-    document = HTML(
-        string=render_report_html(report),
-        base_url=f"{settings.SITE_URL}/",
-        url_fetcher=StaticFileFetcher(),
-    )
+def _write_pdf(html: str) -> bytes:
+    document = HTML(string=html, base_url=f"{settings.SITE_URL}/", url_fetcher=StaticFileFetcher())
     # Tagged PDF: screen readers get headings, lists and reading order (costs ~10 ms).
     pdf: bytes = document.write_pdf(pdf_tags=True)
     return pdf
 
 
-def render_pdf(session: QuizSession) -> bytes:
-    """The report of a finished session as PDF bytes (``NotFinished`` otherwise)."""
-    return render_report_pdf(build_report_context(session))
+def render_report_pdf(report: ReportContext) -> bytes:
+    """PDF bytes of an already built report, laid out afresh (no cache)."""
+    return _write_pdf(render_report_html(report))
+
+
+def fingerprint(html: str) -> str:
+    """What a PDF was drawn from: the report's HTML and the print stylesheet it links."""
+    digest = hashlib.sha256(html.encode())
+    digest.update(static_file(PRINT_STYLESHEET) or b"")
+    return digest.hexdigest()
+
+
+def pdf_for(session: QuizSession, report: ReportContext | None = None) -> bytes:
+    """The PDF of a finished session: the kept one if nothing changed, else a new one.
+
+    ``report`` saves building the context twice when the caller already has it (the mail
+    task). Raises ``NotFinished`` (from the quiz services) when there is no result yet.
+    """
+    report = report or build_report_context(session)
+    html = render_report_html(report)
+    drawn_from = fingerprint(html)
+    kept = (
+        ReportPDF.objects.filter(session=session, fingerprint=drawn_from)
+        .values_list("pdf", flat=True)
+        .first()
+    )
+    if kept is not None:
+        return bytes(kept)
+    pdf = _write_pdf(html)
+    # If the result was deleted meanwhile, serve this copy and keep none.
+    with contextlib.suppress(IntegrityError), transaction.atomic():
+        ReportPDF.objects.update_or_create(
+            session=session, defaults={"fingerprint": drawn_from, "pdf": pdf}
+        )
+    return pdf

@@ -39,9 +39,9 @@ from securebase.newsletter.addresses import address_hash, normalise_email
 from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.psychometrics.certainty import retest_agreement
 from securebase.psychometrics.norms import NormSample
-from securebase.quiz.services import get_result
+from securebase.quiz.services import delete_session, get_result
 from securebase.reports.chart import Chart, build_chart
-from securebase.reports.models import ReportEmail
+from securebase.reports.models import DeletedResult, ReportEmail
 
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
@@ -277,6 +277,52 @@ class ClaimTier:
 
 
 @dataclass(frozen=True)
+class CitedClaim:
+    """A finding as the PDF prints it: with the numbers of its entries in the reference list."""
+
+    claim: Claim
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CitedTier:
+    heading: str
+    intro: str
+    claims: list[CitedClaim]
+    related: bool
+
+
+@dataclass(frozen=True)
+class PrintedSources:
+    """The research as the PDF prints it, in at most a page and a half.
+
+    Every finding about people with the reader's style is printed; of the related research
+    only what rests on more than one small study (:data:`PRINTED_RELATED`), because the
+    report is about the reader. ``left_out`` counts the rest, which the PDF points to in the
+    evidence library. ``references`` are the printed findings' sources, numbered from 1.
+    """
+
+    tiers: list[CitedTier]
+    references: list[Reference]
+    left_out: int
+
+
+#: Strengths of related findings the PDF prints (the page shows every finding).
+PRINTED_RELATED = ("established", "suggestive")
+
+
+def studied_phrase(claim: Claim) -> str:
+    """Who a finding's studies looked at: "First-time mothers (30 people)", or just the people.
+
+    The number is given when the evidence library records it; otherwise the strength label
+    beside the finding already says how much research it rests on.
+    """
+    if claim.n:
+        return f"{claim.population} ({claim.n:,} people)"
+    return claim.population
+
+
+@dataclass(frozen=True)
 class ReportContext:
     token: str
     completed_at: datetime
@@ -317,6 +363,31 @@ class ReportContext:
     @property
     def dimensions(self) -> tuple[DimensionReport, DimensionReport]:
         return (self.anxiety, self.avoidance)
+
+    @property
+    def printed_sources(self) -> PrintedSources:
+        """The findings and numbered references the PDF prints (see :class:`PrintedSources`)."""
+        tiers = [
+            (tier, [c for c in tier.claims if not tier.related or c.strength in PRINTED_RELATED])
+            for tier in self.claim_tiers
+        ]
+        references = _unique_references([claim for _, claims in tiers for claim in claims])
+        number = {reference.id: n for n, reference in enumerate(references, start=1)}
+        cited = [
+            CitedTier(
+                tier.heading,
+                tier.intro,
+                [
+                    CitedClaim(claim, tuple(sorted(number[ref.id] for ref in claim.references)))
+                    for claim in claims
+                ],
+                tier.related,
+            )
+            for tier, claims in tiers
+            if claims
+        ]
+        left_out = sum(len(tier.claims) - len(claims) for tier, claims in tiers)
+        return PrintedSources(cited, references, left_out)
 
     @property
     def share_slug(self) -> str:
@@ -585,6 +656,10 @@ def build_report_context(session: QuizSession) -> ReportContext:
     )
 
 
+def _keyed_hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
 def address_key(email: str) -> str:
     """A keyed hash of an address, for rate limiting without keeping the address anywhere.
 
@@ -592,6 +667,31 @@ def address_key(email: str) -> str:
     case, fullwidth letters, invisible characters) shares one limit.
     """
     return address_hash(normalise_email(email))
+
+
+def delete_result(token: str) -> bool:
+    """Delete a session with everything that hangs on it, and remember only that it was.
+
+    The link's keyed hash (:class:`DeletedResult`) lets the link say "deleted" later;
+    returns whether anything was deleted.
+    """
+    deleted = delete_session(token)
+    if deleted:
+        DeletedResult.objects.get_or_create(token_hash=_keyed_hash(token))
+    return deleted
+
+
+def was_deleted(token: str) -> bool:
+    """Did the person delete the result at this link (through :func:`delete_result`)?"""
+    return DeletedResult.objects.filter(token_hash=_keyed_hash(token)).exists()
+
+
+def retry_phrase(seconds: int) -> str:
+    """When a rate limit lets the person try again, in words: "in 12 minutes"."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes >= 60:
+        return "in about an hour"
+    return f"in {minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def queue_report_email(session: QuizSession, email: str, *, subscribe: bool) -> ReportEmail:

@@ -39,7 +39,7 @@ from django_q.tasks import async_task
 from securebase.newsletter.services import request_subscription
 from securebase.reports.mail import report_message
 from securebase.reports.models import ReportEmail
-from securebase.reports.pdf import render_report_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import (
     REPORT_TASK,
     build_report_context,
@@ -179,7 +179,7 @@ def send_report_email(report_email_id: int) -> str:
         return "nothing to send"
     try:
         report = build_report_context(row.session)
-        message = report_message(row, render_report_pdf(report))
+        message = report_message(row, pdf_for(row.session, report))
     except Exception:
         _finish(row, ReportEmail.Status.FAILED, None)
         raise

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from securebase.content.library import get_library
@@ -25,13 +25,16 @@ from securebase.core.views import rate_limited
 from securebase.quiz import services as quiz
 from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
 from securebase.reports.forms import ReportEmailForm
-from securebase.reports.pdf import render_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import (
     STYLE_NAMES,
     address_key,
     build_report_context,
+    delete_result,
     queue_report_email,
+    retry_phrase,
     style_for_share_slug,
+    was_deleted,
 )
 from securebase.reports.share import share_image
 
@@ -46,6 +49,10 @@ PDF_RATE_PER_IP = "60/h"
 
 EMAIL_QUEUED = (
     "We are sending your report to that address. We delete the address as soon as it is sent."
+)
+EMAIL_LIMITED = (
+    "You have asked us to email this report several times in the last hour, so we have "
+    "paused it. You can try again {when}. You can download the PDF now."
 )
 CONSENT_WITHDRAWN = (
     "Your research consent is withdrawn: your answers will not be used for research."
@@ -63,13 +70,43 @@ def _session_or_404(token: str) -> quiz.QuizSession:
         raise Http404("no such result") from None
 
 
+def _missing_result(request: HttpRequest, token: str) -> HttpResponse:
+    """A result link that leads nowhere says why, when we know, and offers a new quiz.
+
+    A link whose person deleted it answers 410 Gone with "deleted"; any other unknown link
+    (mistyped, cut short, or deleted before deleted links were remembered) says it does not
+    exist or was deleted. Neither page shows or keeps the token.
+    """
+    deleted = was_deleted(token)
+    response = render(
+        request,
+        "reports/missing.html",
+        {"deleted": deleted},
+        status=410 if deleted else 404,
+    )
+    return private_response(response)
+
+
+def _limit_reached(request: HttpRequest, group: str, key: object, rate: str) -> int | None:
+    """Count this request against one limit: seconds until it lifts if reached, else None."""
+    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(0, int(usage["time_left"]))
+
+
 def _resume(token: str) -> HttpResponse:
     """An unfinished quiz has no result yet: send the person back to their next question."""
     return private_response(redirect("quiz:question", token=token))
 
 
 def _result_page(
-    request: HttpRequest, session: quiz.QuizSession, form: ReportEmailForm | None = None
+    request: HttpRequest,
+    session: quiz.QuizSession,
+    form: ReportEmailForm | None = None,
+    *,
+    email_limited: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     try:
         report = build_report_context(session)
@@ -78,14 +115,20 @@ def _result_page(
     context = {
         "report": report,
         "email_form": form or ReportEmailForm(),
+        "email_limited": email_limited,
         "private_url": request.build_absolute_uri(reverse("reports:result", args=[report.token])),
+        "share_url": request.build_absolute_uri(reverse("reports:share", args=[report.share_slug])),
     }
-    return private_response(render(request, "reports/report.html", context))
+    return private_response(render(request, "reports/report.html", context, status=status))
 
 
 @require_safe
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    return _result_page(request, _session_or_404(token))
+    try:
+        session = quiz.get_session(token)
+    except quiz.SessionNotFound:
+        return _missing_result(request, token)
+    return _result_page(request, session)
 
 
 @require_safe
@@ -108,7 +151,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     if limited_token or limited_ip:
         return private_response(rate_limited(request, Ratelimited()))
     try:
-        pdf = render_pdf(session)
+        pdf = pdf_for(session)
     except quiz.NotFinished:
         return _resume(token)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -118,42 +161,49 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
 @post_only_or_redirect(lambda token: f"/results/{token}/#email-report")
 def email_report(request: HttpRequest, token: str) -> HttpResponse:
+    """Queue the report mail; every outcome comes back to the result, at the email action.
+
+    A reached limit is not a dead end: the result page comes back (HTTP 429) with a message
+    that says when sending works again, where the person is looking.
+    """
     session = _session_or_404(token)
     if not session.is_completed:
         return _resume(token)
-    if is_ratelimited(
-        request,
-        group="reports.email.ip",
-        key="ip",
-        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_IP", EMAIL_RATE_PER_IP),
-        increment=True,
-    ):
-        return private_response(rate_limited(request, Ratelimited()))
+    per_ip = _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_IP", EMAIL_RATE_PER_IP)
+    wait = _limit_reached(request, "reports.email.ip", "ip", per_ip)
+    if wait is not None:
+        return _email_limited(request, session, wait)
     form = ReportEmailForm(request.POST)
     if not form.is_valid():
         return _result_page(request, session, form)
     email = form.cleaned_data["email"]
     # Both limits are counted on every valid request (no short-circuit), so trying
     # another address does not reset the count for this result, and vice versa.
-    limited_token = is_ratelimited(
-        request,
-        group="reports.email.token",
-        key=lambda group, request: token,
-        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_RESULT", EMAIL_RATE_PER_RESULT),
-        increment=True,
-    )
-    limited_address = is_ratelimited(
-        request,
-        group="reports.email.address",
-        key=lambda group, request: address_key(email),
-        rate=_rate("SECUREBASE_REPORT_EMAIL_RATE_PER_ADDRESS", EMAIL_RATE_PER_ADDRESS),
-        increment=True,
-    )
-    if limited_token or limited_address:
-        return private_response(rate_limited(request, Ratelimited()))
+    waits = [
+        _limit_reached(
+            request,
+            "reports.email.token",
+            lambda group, request: token,
+            _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_RESULT", EMAIL_RATE_PER_RESULT),
+        ),
+        _limit_reached(
+            request,
+            "reports.email.address",
+            lambda group, request: address_key(email),
+            _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_ADDRESS", EMAIL_RATE_PER_ADDRESS),
+        ),
+    ]
+    reached = [wait for wait in waits if wait is not None]
+    if reached:
+        return _email_limited(request, session, max(reached))
     queue_report_email(session, email, subscribe=form.cleaned_data["subscribe"])
     messages.success(request, EMAIL_QUEUED, extra_tags="email")
-    return private_response(redirect(reverse("reports:result", args=[token]) + "#email-report"))
+    return private_response(redirect(reverse("reports:result", args=[token]) + "#email-status"))
+
+
+def _email_limited(request: HttpRequest, session: quiz.QuizSession, wait: int) -> HttpResponse:
+    message = EMAIL_LIMITED.format(when=retry_phrase(wait))
+    return _result_page(request, session, email_limited=message, status=429)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -168,7 +218,7 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
         return private_response(
             render(request, "reports/delete_confirm.html", {"token": session.token})
         )
-    quiz.delete_session(token)
+    delete_result(token)
     # The browser's "resume this quiz" memory would point at nothing now.
     if request.session.get(QUIZ_SESSION_KEY) == token:
         del request.session[QUIZ_SESSION_KEY]

@@ -1,8 +1,13 @@
-"""Read PDFs with poppler's command-line tools, as any PDF reader would open them."""
+"""Read PDFs as a PDF reader opens them: poppler's command-line tools, and pdfplumber for
+the position of every word."""
 
+import io
 import re
 import subprocess
 import tempfile
+from typing import Any
+
+import pdfplumber
 
 # The print stylesheet's page box (report-print.css): A4 with 15 mm at the top and 18 mm
 # at the bottom, in PDF points. Text below the bottom margin is the running footer.
@@ -69,3 +74,20 @@ def page_fill(data: bytes) -> list[float]:
         lowest = max(lows, default=TOP_MARGIN)
         fills.append(max(0.0, (lowest - TOP_MARGIN) / (bottom - TOP_MARGIN)))
     return fills
+
+
+def page_words(data: bytes) -> list[list[dict[str, Any]]]:
+    """Each page's words with their boxes (pdfplumber: x0, x1, top, bottom in points)."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [page.extract_words(x_tolerance=1.5, use_text_flow=True) for page in pdf.pages]
+
+
+def lines_of(words: list[dict[str, Any]], tolerance: float = 2.0) -> list[list[dict[str, Any]]]:
+    """Words grouped into lines by their top edge, each line left to right, top to bottom."""
+    lines: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= tolerance:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]

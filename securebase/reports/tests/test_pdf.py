@@ -4,15 +4,23 @@ Every report is rendered for real (WeasyPrint) from a session answered through t
 services, and read with poppler's pdftotext.
 """
 
+import itertools
 import re
 
 import pytest
 from weasyprint import HTML
 
-from securebase.reports.pdf import render_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import ReportContext, build_report_context
 from securebase.reports.tests.factories import finished_session
-from securebase.reports.tests.pdf_tools import page_fill, page_texts, pdf_info, pdf_words
+from securebase.reports.tests.pdf_tools import (
+    lines_of,
+    page_fill,
+    page_texts,
+    page_words,
+    pdf_info,
+    pdf_words,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +48,82 @@ def rendered(pattern: str, form: str = "full") -> tuple[ReportContext, bytes]:
     if (pattern, form) not in _RENDERED:
         session = finished_session(form=form, keyed=PATTERNS[pattern])
         report = build_report_context(session)
-        _RENDERED[pattern, form] = report, render_pdf(session)
+        _RENDERED[pattern, form] = report, pdf_for(session)
     return _RENDERED[pattern, form]
+
+
+RESEARCH_STARTS = ("What research says", "References")
+NUMBER = re.compile(r"^\d+\.$")
+INITIAL = re.compile(r"^[A-Z]\.(-[A-Z]\.)?,?$")
+
+
+def research_start(pdf: bytes) -> int:
+    """The 1-based page where the research part begins (every page before it is about you)."""
+    pages = page_texts(pdf)
+    return next(
+        number
+        for number, page in enumerate(pages, 1)
+        if any(line.strip() in RESEARCH_STARTS for line in page.splitlines())
+    )
 
 
 @pytest.mark.parametrize("form", ["full", "adaptive"])
 @pytest.mark.parametrize("pattern", list(PATTERNS))
-def test_four_or_five_pages_and_none_but_the_last_under_a_third_full(pattern, form):
-    fills = page_fill(rendered(pattern, form)[1])
+def test_four_or_five_pages_three_about_you_and_none_but_the_last_under_half_full(pattern, form):
+    pdf = rendered(pattern, form)[1]
+    fills = page_fill(pdf)
+    start = research_start(pdf)
 
     assert 4 <= len(fills) <= 5, fills
-    assert all(fill >= 1 / 3 for fill in fills[:-1]), fills
+    assert all(fill >= 1 / 2 for fill in fills[:-1]), fills
+    assert start - 1 >= 3, f"only {start - 1} pages before the research"
+    # The research part begins at the top of its page, so its pages' fills add up to how
+    # much paper it takes.
+    assert sum(fills[start - 1 :]) <= 1.5, fills
+
+
+@pytest.mark.parametrize("pattern", list(PATTERNS))
+def test_references_are_typeset_with_hanging_numbers_and_whole_entries(pattern):
+    report, pdf = rendered(pattern)
+    pages = page_words(pdf)
+    heading = next(
+        (n, line)
+        for n, words in enumerate(pages)
+        for line in lines_of(words)
+        if [w["text"] for w in line] == ["References"]
+    )
+    page_index, heading_line = heading
+    entries: list[list[list[dict]]] = []
+    for n in range(page_index, len(pages)):
+        lines = [line for line in lines_of(pages[n]) if line[0]["text"] != "securebase"]  # footer
+        if n == page_index:
+            below = [line for line in lines if line[0]["top"] > heading_line[0]["top"]]
+            first = next((i for i, line in enumerate(below) if NUMBER.match(line[0]["text"])), None)
+            assert first is not None, "the References heading is alone at the bottom of its page"
+            lines = below[first:]
+        numbered = [i for i, line in enumerate(lines) if NUMBER.match(line[0]["text"])]
+        # An entry is never split: each page's list starts with the start of an entry.
+        assert numbered and numbered[0] == 0, [w["text"] for w in lines[0]]
+        for start, end in itertools.pairwise([*numbered, len(lines)]):
+            entries.append(lines[start:end])
+
+    printed = report.printed_sources.references
+    assert len(entries) == len(printed)
+    number_right = {round(entry[0][0]["x1"], 1) for entry in entries}
+    text_left = min(entry[0][1]["x0"] for entry in entries)
+    # Hanging numbers: one right-aligned column, clear of the text column beside it.
+    assert max(number_right) - min(number_right) < 0.5, number_right
+    assert max(number_right) < text_left - 2, (number_right, text_left)
+    for number, entry in enumerate(entries, 1):
+        assert entry[0][0]["text"] == f"{number}."
+        for line in entry[1:]:  # later lines start at the text column, never under the number
+            assert abs(line[0]["x0"] - text_left) < 1, [w["text"] for w in line]
+        for line, following in itertools.pairwise(entry):  # initials stay together
+            assert not (INITIAL.match(line[-1]["text"]) and INITIAL.match(following[0]["text"]))
+    doi_words = {w["text"].rstrip(".") for entry in entries for line in entry for w in line}
+    for reference in printed:  # each address whole, on one line
+        if reference.doi_url:
+            assert reference.doi_url in doi_words, reference.doi_url
 
 
 def test_fill_measure_sees_a_nearly_empty_page():
@@ -102,13 +175,28 @@ def test_evidence_is_filed_under_your_style_or_related_research():
     report, pdf = rendered("anxious")
     text = pdf_words(pdf)
 
-    headings = [tier.heading for tier in report.claim_tiers]
+    printed = report.printed_sources
+    headings = [tier.heading for tier in printed.tiers]
     assert "Related research" in headings
     for heading in headings:
         assert heading in text
-    related = next(tier for tier in report.claim_tiers if tier.related)
-    for claim in related.claims:  # each related finding says how attachment was measured
-        assert f"{claim.measure_phrase}." in text
+    about = [tier for tier in report.claim_tiers if not tier.related]
+    printed_about = [tier for tier in printed.tiers if not tier.related]
+    # Every finding about the reader's style is printed; related research only above
+    # "tentative", with a pointer to the rest.
+    assert [t.claims for t in about] == [[c.claim for c in t.claims] for t in printed_about]
+    related = next(tier for tier in printed.tiers if tier.related)
+    assert related.claims
+    for cited in related.claims:  # each related finding says how attachment was measured
+        assert cited.claim.strength != "tentative"
+        assert f"{cited.claim.measure_phrase}." in text
+        assert f"[{', '.join(map(str, cited.numbers))}]" in text
+    left_out = sum(len(t.claims) for t in report.claim_tiers) - sum(
+        len(t.claims) for t in printed.tiers
+    )
+    assert printed.left_out == left_out > 0
+    assert f"{left_out} more related findings" in text
+    assert "we have not checked" not in text
     for banned in ("anxious about closeness", "less uncomfortable", "Findings about the"):
         assert banned not in text
     # The strength labels are explained in the content app's own words (the rule it enforces).
@@ -138,6 +226,9 @@ def test_every_cited_finding_has_its_reference():
     report, pdf = rendered("avoidant")
     text = pdf_words(pdf)
 
-    assert report.references
-    for reference in report.references:
+    references = report.printed_sources.references
+    assert references
+    cited = {n for tier in report.printed_sources.tiers for c in tier.claims for n in c.numbers}
+    assert cited == set(range(1, len(references) + 1))  # every entry cited, every number listed
+    for reference in references:
         assert f"({reference.year})" in text and reference.title_sentence[:40] in text

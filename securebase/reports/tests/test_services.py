@@ -24,8 +24,10 @@ from securebase.reports.services import (
     percent_label,
     percentile_sentence,
     range_sentence,
+    retry_phrase,
     style_for_share_slug,
 )
+from securebase.reports.templatetags.typeset import keep_names
 from securebase.reports.tests.factories import finished_session
 
 
@@ -344,3 +346,22 @@ def test_a_result_between_two_styles_names_both():
     assert report.chances[0].probability + report.chances[1].probability >= 0.7
     assert report.headline == f"Between {report.chances[0].name} and {report.chances[1].name}"
     assert [c.style for c in report.headline_names] == [c.style for c in report.chances[:2]]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "in 1 minute"), (59, "in 1 minute"), (61, "in 2 minutes"), (3599, "in about an hour")],
+)
+def test_retry_phrase_rounds_up_to_whole_minutes(seconds, words):
+    assert retry_phrase(seconds) == words
+
+
+@pytest.mark.parametrize(
+    ("authors", "kept"),
+    [
+        ("De Dreu, C. K. W.", "De Dreu,\u00a0C.\u00a0K.\u00a0W."),
+        ("Fang, A., & Hoge, E.-A.", "Fang,\u00a0A., &\u00a0Hoge,\u00a0E.-A."),
+    ],
+)
+def test_reference_names_keep_their_initials_together(authors, kept):
+    assert keep_names(authors) == kept

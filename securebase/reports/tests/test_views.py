@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from securebase.quiz import services as quiz
 from securebase.quiz.models import Answer
-from securebase.reports.models import ReportEmail
-from securebase.reports.pdf import render_pdf
-from securebase.reports.services import STYLE_NAMES, build_report_context
+from securebase.reports.models import DeletedResult, ReportEmail, ReportPDF
+from securebase.reports.pdf import pdf_for
+from securebase.reports.services import STYLE_NAMES, build_report_context, studied_phrase
 from securebase.reports.tasks import send_report_email
 from securebase.reports.tests.factories import finished_session, unfinished_session
 from securebase.reports.tests.pdf_tools import pdf_info, pdf_metadata
@@ -51,11 +51,42 @@ def test_unfinished_session_goes_back_to_its_question(client):
         assert response["Location"] == f"/quiz/s/{session.token}/"
 
 
-@pytest.mark.parametrize("suffix", ["", "report.pdf", "delete/"])
+@pytest.mark.parametrize("suffix", ["report.pdf", "delete/"])
 def test_unknown_token_is_404(client, suffix):
     response = client.get(f"/results/{'x' * 43}/{suffix}")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def test_unknown_result_link_says_it_may_have_been_deleted_and_offers_the_quiz(client):
+    token = "x" * 43
+    response = client.get(f"/results/{token}/")
+
+    assert response.status_code == 404
+    assert_private(response)
+    html = response.content.decode()
+    assert "This result does not exist or was deleted" in html
+    assert 'href="/quiz/"' in html
+    assert token not in html
+
+
+def test_a_deleted_result_link_says_it_was_deleted_without_keeping_the_token(client, session):
+    token = session.token
+    client.post(f"/results/{token}/delete/")
+
+    response = client.get(f"/results/{token}/")
+
+    assert response.status_code == 410
+    assert_private(response)
+    html = response.content.decode()
+    assert "This result was deleted" in html
+    assert 'href="/quiz/"' in html
+    assert token not in html
+    # Only a keyed hash is kept: the token appears in no column of any row.
+    (kept,) = DeletedResult.objects.values_list("token_hash", flat=True)
+    assert token not in kept and len(kept) == 64
+    # Another unknown link is not reported as deleted.
+    assert client.get(f"/results/{'y' * 43}/").status_code == 404
 
 
 def test_pdf_download(client, session):
@@ -75,6 +106,32 @@ def test_pdf_download(client, session):
     assert "not a diagnosis" in text
 
 
+def test_repeated_pdf_request_is_served_from_the_cache_until_the_result_changes(client, session):
+    url = reverse("reports:pdf", args=[session.token])
+    first = client.get(url)
+    kept = ReportPDF.objects.get(session=session)
+
+    again = client.get(url)
+
+    assert again.content == first.content
+    # Not rendered again: the kept row was neither replaced nor rewritten.
+    assert ReportPDF.objects.get(session=session).rendered_at == kept.rendered_at
+    # A new comparison group changes the result, so the next request draws a new PDF.
+    quiz.choose_norm_group(session.token, gender="female", age_band=None)
+    changed = client.get(url)
+    assert ReportPDF.objects.get(session=session).fingerprint != kept.fingerprint
+    assert changed.content != first.content
+
+
+def test_deleting_a_result_deletes_its_kept_pdf(client, session):
+    client.get(reverse("reports:pdf", args=[session.token]))
+    assert ReportPDF.objects.filter(session=session).exists()
+
+    client.post(f"/results/{session.token}/delete/")
+
+    assert not ReportPDF.objects.exists()
+
+
 def test_pdf_downloads_are_rate_limited(client, session, settings):
     settings.SECUREBASE_REPORT_PDF_RATE_PER_RESULT = "1/h"
     url = reverse("reports:pdf", args=[session.token])
@@ -87,7 +144,7 @@ def test_pdf_downloads_are_rate_limited(client, session, settings):
 
 @pytest.mark.parametrize("style", ["secure", "disorganized"])
 def test_pdf_names_each_style(style):
-    pages, text = pdf_info(render_pdf(finished_session(style)))
+    pages, text = pdf_info(pdf_for(finished_session(style)))
     assert pages >= 2
     assert {"secure": "Secure", "disorganized": "Fearful-avoidant"}[style] in text
 
@@ -96,7 +153,7 @@ def test_email_form_queues_and_sends_then_forgets_the_address(client, session):
     response = client.post(f"/results/{session.token}/email/", {"email": "reader@example.org"})
 
     assert response.status_code == 302
-    assert response["Location"] == f"/results/{session.token}/#email-report"
+    assert response["Location"] == f"/results/{session.token}/#email-status"
     assert_private(response)
     page = client.get(response["Location"]).content.decode()
     assert "We are sending your report to that address." in page
@@ -147,9 +204,13 @@ def test_report_mail_is_rate_limited_per_result(client, session, settings):
     assert client.post(url, {"email": "first@example.org"}).status_code == 302
     response = client.post(url, {"email": "second@example.org"})
 
+    # Not a dead end: the result page again, with when to try again at the email action.
     assert response.status_code == 429
-    assert "Please wait a moment" in response.content.decode()
     assert_private(response)
+    html = response.content.decode()
+    assert "Your two scores" in html
+    message = re.search(r'<p class="notice error" role="status"[^>]*>(.*?)</p>', html).group(1)
+    assert re.search(r"You can try again in (\d+ minutes?|about an hour)\.", message), message
     assert ReportEmail.objects.count() == 1
 
 
@@ -175,7 +236,9 @@ def test_report_mail_is_rate_limited_per_network(client, session, settings):
     url = f"/results/{session.token}/email/"
     for _ in range(2):
         client.post(url, {"email": "oops"})
-    assert client.post(url, {"email": "oops"}).status_code == 429
+    response = client.post(url, {"email": "oops"})
+    assert response.status_code == 429
+    assert "You can try again in" in response.content.decode()
 
 
 def test_delete_asks_then_removes_everything_at_once(client, session):
@@ -202,7 +265,7 @@ def test_delete_asks_then_removes_everything_at_once(client, session):
     # The mail that was waiting is never sent.
     assert send_report_email(queued.pk) == "nothing to send"
     assert mail.outbox == []
-    assert client.get(f"/results/{token}/").status_code == 404
+    assert client.get(f"/results/{token}/").status_code == 410
     # Deleting again (back button, double click) still says it is done.
     assert client.post(f"/results/{token}/delete/").status_code == 200
 
@@ -293,7 +356,7 @@ def test_wording_rules_hold_on_every_style_page(client, style):
 
 def test_help_box_numbers_are_tap_to_call_or_text(client, session):
     html = client.get(f"/results/{session.token}/").content.decode()
-    help_box = html[html.index('id="help-title"') : html.index('id="keep-title"')]
+    help_box = html[html.index('id="help-title"') : html.index('id="data-title"')]
 
     for number in ("988", "116123", "131114", "+18007997233", "08082000247", "1800737732"):
         assert f'href="tel:{number}"' in help_box
@@ -350,8 +413,9 @@ def test_research_files_findings_by_how_attachment_was_measured(client, session)
         claim.is_about_style for claim in tiers["About people with your style"].claims
     )
     for claim in related.claims:
-        shown = f"Studied: {escape(claim.who_phrase)}. {escape(claim.measure_phrase)}."
+        shown = f"Studied: {escape(studied_phrase(claim))}. {escape(claim.measure_phrase)}."
         assert shown in research
+    assert "we have not checked" not in research
     # Findings about the reader's style come first, related research after.
     if "About people with your style" in tiers:
         assert research.index("About people with your style") < research.index("Related research")
