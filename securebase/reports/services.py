@@ -26,10 +26,13 @@ Style names shown to people come only from :data:`STYLE_NAMES`: the machine valu
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
 
