@@ -15,6 +15,7 @@ joint region is :func:`regions.joint_region`, and how often the style repeats is
 
 from securebase.psychometrics.adaptive import AdaptiveTest
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
+from securebase.psychometrics.change import Change, DimensionChange, reliable_change
 from securebase.psychometrics.norms import ADULT_AGE_BANDS, NormSample
 from securebase.psychometrics.scoring import DimensionScore, Result, score
 from securebase.psychometrics.styles import STYLES
@@ -23,11 +24,14 @@ __all__ = [
     "ADULT_AGE_BANDS",
     "STYLES",
     "AdaptiveTest",
+    "Change",
+    "DimensionChange",
     "DimensionScore",
     "Item",
     "ItemBank",
     "NormSample",
     "Result",
     "item_bank",
+    "reliable_change",
     "score",
 ]
