@@ -17,7 +17,7 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 
 from securebase.psychometrics import item_bank
-from securebase.quiz import services
+from securebase.quiz import hooks, services
 from securebase.quiz.ratelimits import start_is_limited
 from securebase.quiz.schemas import (
     AnswerIn,
@@ -187,6 +187,9 @@ def back(request: HttpRequest, token: str, body: BackIn) -> dict[str, Any]:
 )
 def result(request: HttpRequest, token: str) -> Status:
     session = services.get_session(token)
+    held = hooks.result_hold(session)
+    if held and session.is_completed:
+        return Status(409, {"error": "result_held", "detail": held})
     try:
         return Status(200, services.get_result(session).to_dict())
     except services.NotFinished:
