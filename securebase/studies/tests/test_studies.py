@@ -183,7 +183,7 @@ def _owner_client(study: Study) -> Client:
     return client
 
 
-def test_exports_open_where_researchers_work(client: Client) -> None:
+def test_exports_open_where_researchers_work(client: Client, tmp_path: Any) -> None:
     pyreadstat = pytest.importorskip("pyreadstat")
     study = make_study()
     for pid, style in (("a1", "anxious"), ("a2", "secure"), ("a3", "avoidant")):
@@ -200,14 +200,15 @@ def test_exports_open_where_researchers_work(client: Client) -> None:
     assert "token" not in text and "@" not in text
 
     sav = owner.get(reverse("studies:export", args=[study.slug, "sav"]))
-    path = _tmp_file(sav.content, ".sav")
-    frame, meta = pyreadstat.read_sav(path)
+    (tmp_path / "export.sav").write_bytes(sav.content)
+    frame, meta = pyreadstat.read_sav(str(tmp_path / "export.sav"))
     assert list(frame["panel_id"]) == ["a1", "a2", "a3"]
     assert meta.column_names_to_labels["anxiety_theta"].startswith("Anxiety: IRT score")
     assert meta.variable_value_labels["Q1"][5] == "Strongly agree"
 
     dta = owner.get(reverse("studies:export", args=[study.slug, "dta"]))
-    frame, meta = pyreadstat.read_dta(_tmp_file(dta.content, ".dta"))
+    (tmp_path / "export.dta").write_bytes(dta.content)
+    frame, meta = pyreadstat.read_dta(str(tmp_path / "export.dta"))
     assert len(frame) == 3 and meta.variable_value_labels["Q2"][1] == "Strongly disagree"
 
     archive = owner.get(reverse("studies:export", args=[study.slug, "zip"]))
@@ -248,12 +249,3 @@ def test_the_api_export_needs_the_study_token(client: Client) -> None:
     assert ExportLog.objects.get().kind == "api"
     services.revoke_token(study, study.tokens.get().pk)
     assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
-
-
-def _tmp_file(content: bytes, suffix: str) -> str:
-    import tempfile
-
-    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)
-    handle.write(content)
-    handle.close()
-    return handle.name
