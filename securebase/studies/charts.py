@@ -7,12 +7,13 @@ fixed 320 x 160 viewBox, with a text summary beside it for screen readers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from securebase.studies.dashboard import Dashboard
 
 WIDTH, HEIGHT = 320.0, 160.0
-LEFT, RIGHT, TOP, BOTTOM = 36.0, 8.0, 8.0, 24.0
+LEFT, RIGHT, TOP, BOTTOM = 40.0, 8.0, 10.0, 26.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Plot:
     summary: str
     bars: list[Bar] = field(default_factory=list)
     line: str = ""  # polyline points
+    dots: list[tuple[float, float]] = field(default_factory=list)
     guide_y: float | None = None  # a reference line (target, or the norm group's share)
     guide_label: str = ""
     axis: list[tuple[float, str]] = field(default_factory=list)  # y position, label
@@ -66,10 +68,10 @@ def completions(figures: Dashboard) -> Plot:
     top = float(max(figures.target, figures.completed, 1))
     days = figures.by_day
     inner = WIDTH - LEFT - RIGHT
-    points = []
-    for index, (_, total) in enumerate(days):
-        x = LEFT + inner * (index / max(len(days) - 1, 1))
-        points.append(f"{x:.1f},{_y(total, top):.1f}")
+    dots = [
+        (LEFT + inner * (index / max(len(days) - 1, 1)), _y(total, top))
+        for index, (_, total) in enumerate(days)
+    ]
     ticks = []
     if days:
         ticks = [(LEFT, days[0][0].isoformat()), (WIDTH - RIGHT, days[-1][0].isoformat())]
@@ -78,7 +80,8 @@ def completions(figures: Dashboard) -> Plot:
         summary=(
             f"{figures.completed} of a target of {figures.target} participants have finished."
         ),
-        line=" ".join(points),
+        line=" ".join(f"{x:.1f},{y:.1f}" for x, y in dots),
+        dots=dots,
         guide_y=_y(figures.target, top),
         guide_label=f"target {figures.target}",
         axis=_axis(top, percent=False),
@@ -135,7 +138,7 @@ def percentiles(figures: Dashboard, dimension: str) -> Plot:
     counts = figures.percentiles[dimension]
     total = sum(counts)
     shares = [count / total if total else 0.0 for count in counts]
-    top = max([*shares, 0.2])
+    top = math.ceil(max([*shares, 0.2]) * 10) / 10  # a round top: 20%, 30%, ...
     labels = [f"{10 * b} to {10 * b + 10}: {share:.0%}" for b, share in enumerate(shares)]
     return Plot(
         title=f"{dimension.title()} against the norm group",

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from securebase.psychometrics import ADULT_AGE_BANDS
 from securebase.quiz.models import Gender, QuizForm
+from securebase.quiz.services import quiz_lengths
 from securebase.studies.models import SAFE_ID, Role, Study, StudyForm
 
 MAX_INVITATIONS = 500
@@ -104,10 +105,7 @@ class JoinForm(forms.Form):
     )
     form = forms.ChoiceField(
         label="Which questionnaire?",
-        choices=[
-            (QuizForm.ADAPTIVE, "The quick test (about 12 statements)"),
-            (QuizForm.FULL, "All 36 statements"),
-        ],
+        choices=[],
         widget=forms.RadioSelect,
         required=False,
     )
@@ -125,6 +123,11 @@ class JoinForm(forms.Form):
     def __init__(self, *args: Any, study: Study, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.study = study
+        lengths = quiz_lengths()
+        self.fields["form"].choices = [
+            (QuizForm.ADAPTIVE, f"The quick test (about {lengths.quick_typical} statements)"),
+            (QuizForm.FULL, f"All {lengths.full} statements"),
+        ]
         if study.form != StudyForm.CHOICE:
             del self.fields["form"]
         else:

@@ -83,7 +83,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         token = participant.session.token
         return _private(HttpResponseRedirect(reverse("quiz:position", args=[token, 1])))
     status = 422 if request.method == "POST" else 200
-    context = {"study": study, "consent": consent, "form": form}
+    context = {"study": study, "consent": consent, "form": form, "lengths": quiz.quiz_lengths()}
     return _private(render(request, "studies/join.html", context, status=status))
 
 
