@@ -4,8 +4,8 @@ A row holds the answers, the form, how many questions were asked, the month of
 completion, the gender and age band given at the optional last step (empty when not
 given), the scores, and a pseudonymous chain key shared by the sittings of one person's
 retakes (``sittings.chain_key``), so that retests can be studied. It never holds the
-token, a database id or a finer timestamp, and rows are shuffled within each month, so a row cannot be tied back to a
-visit. Withdrawing consent (``services.withdraw_consent``) removes a session from every
+token, a database id or a finer timestamp, and rows are shuffled within each month, so a
+row cannot be tied back to a visit. Withdrawing consent (``services.withdraw_consent``) removes a session from every
 later export.
 """
 
