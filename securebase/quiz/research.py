@@ -5,8 +5,8 @@ completion, the gender and age band given at the optional last step (empty when 
 given), the scores, and a pseudonymous chain key shared by the sittings of one person's
 retakes (``sittings.chain_key``), so that retests can be studied. It never holds the
 token, a database id or a finer timestamp, and rows are shuffled within each month, so a
-row cannot be tied back to a visit. Withdrawing consent (``services.withdraw_consent``) removes a session from every
-later export.
+row cannot be tied back to a visit. Withdrawing consent (``services.withdraw_consent``)
+removes a session from every later export.
 """
 
 from __future__ import annotations
