@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "securebase.content",
     "securebase.newsletter",
     "securebase.method",
+    "securebase.studies",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+LOGIN_URL = "studies:login"
+LOGIN_REDIRECT_URL = "studies:list"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]

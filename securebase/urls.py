@@ -4,6 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from securebase.core import views as core_views
+from securebase.quiz.api import api
+from securebase.studies.api import router as studies_api
+
+# Before the URL patterns below are built: the API's routes are read when it is mounted.
+api.add_router("/studies/", studies_api)
 
 urlpatterns = [
     path("", include("securebase.core.urls")),
@@ -12,6 +17,7 @@ urlpatterns = [
     path("", include("securebase.content.urls")),
     path("", include("securebase.newsletter.urls")),
     path("", include("securebase.method.urls")),
+    path("", include("securebase.studies.urls")),
     path("operators/", admin.site.urls),
 ]
 

@@ -17,6 +17,7 @@ figures are in :mod:`classification`.
 
 from securebase.psychometrics.adaptive import AdaptiveTest
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
+from securebase.psychometrics.change import Change, DimensionChange, reliable_change
 from securebase.psychometrics.norms import ADULT_AGE_BANDS, NormSample
 from securebase.psychometrics.scoring import DimensionScore, Result, score
 from securebase.psychometrics.styles import STYLES
@@ -25,11 +26,14 @@ __all__ = [
     "ADULT_AGE_BANDS",
     "STYLES",
     "AdaptiveTest",
+    "Change",
+    "DimensionChange",
     "DimensionScore",
     "Item",
     "ItemBank",
     "NormSample",
     "Result",
     "item_bank",
+    "reliable_change",
     "score",
 ]

@@ -17,11 +17,12 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 
 from securebase.psychometrics import item_bank
-from securebase.quiz import services
+from securebase.quiz import hooks, services, sittings
 from securebase.quiz.ratelimits import start_is_limited
 from securebase.quiz.schemas import (
     AnswerIn,
     BackIn,
+    ChainOut,
     ErrorOut,
     ResultOut,
     SessionOut,
@@ -193,12 +194,34 @@ def back(request: HttpRequest, token: str, body: BackIn) -> dict[str, Any]:
 )
 def result(request: HttpRequest, token: str) -> Status:
     session = services.get_session(token)
+    held = hooks.result_hold(session)
+    if held and session.is_completed:
+        return Status(409, {"error": "result_held", "detail": held})
     try:
         return Status(200, services.get_result(session).to_dict())
     except services.NotFinished:
         return Status(
             409, {"error": "not_finished", "detail": "Answer next_item until it is null."}
         )
+
+
+@api.get(
+    "/sessions/{token}/chain",
+    response={200: ChainOut, 404: ErrorOut, 409: ErrorOut},
+    summary="This result and the earlier sittings it retakes, with what changed",
+    description=(
+        "A retake is started from an earlier result's private link; its token opens its own "
+        "sitting and the earlier ones, never later ones. `changes` judge each step against "
+        "both sittings' measurement error (reliable-change index)."
+    ),
+)
+def chain(request: HttpRequest, token: str) -> Status:
+    session = services.get_session(token)
+    if not session.is_completed:
+        return Status(
+            409, {"error": "not_finished", "detail": "Answer next_item until it is null."}
+        )
+    return Status(200, sittings.chain_dict(session))
 
 
 @api.delete(

@@ -45,6 +45,11 @@ class QuizSession(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
+    # The sitting this one retakes ("Take it again" from the earlier private link), so a
+    # person can see what changed without an account; see ``quiz.sittings``.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retakes"
+    )
 
     class Meta:
         verbose_name = "quiz session"

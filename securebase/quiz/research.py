@@ -2,10 +2,11 @@
 
 A row holds the answers, the form, how many questions were asked, the month of
 completion, the gender and age band given at the optional last step (empty when not
-given) and the scores. It never holds the token, a database id or a finer
-timestamp, and rows are shuffled within each month, so a row cannot be tied back to a
-visit. Withdrawing consent (``services.withdraw_consent``) removes a session from every
-later export.
+given), the scores, and a pseudonymous chain key shared by the sittings of one person's
+retakes (``sittings.chain_key``), so that retests can be studied. It never holds the
+token, a database id or a finer timestamp, and rows are shuffled within each month, so a
+row cannot be tied back to a visit. Withdrawing consent (``services.withdraw_consent``)
+removes a session from every later export.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from securebase.psychometrics import STYLES
+from securebase.quiz import sittings
 from securebase.quiz.models import QuizSession
 from securebase.quiz.question_order import FULL_FORM_LENGTH
 
@@ -31,6 +33,7 @@ COLUMNS = [
     "style",
     *(f"p_{style}" for style in STYLES),
     *(f"{dim}_{field}" for dim in ("anxiety", "avoidance") for field in SCORE_FIELDS),
+    "chain",
 ]
 
 
@@ -59,6 +62,8 @@ def research_rows() -> Iterator[dict[str, Any]]:
             for field in SCORE_FIELDS:
                 value = result[dim][field]
                 row[f"{dim}_{field}"] = "" if value is None else round(float(value), 4)
+        # Pseudonymous: the same for every sitting of one person's retakes, and nothing else.
+        row["chain"] = sittings.chain_key(session)
         rows.append(row)
     random.SystemRandom().shuffle(rows)
     rows.sort(key=lambda row: row["completed_month"])

@@ -166,3 +166,53 @@ class ErrorOut(Schema):
         ),
     )
     detail: Any = Field(..., description="human-readable message, or a list of field errors")
+
+
+class DimensionChangeOut(Schema):
+    earlier_theta: float
+    later_theta: float
+    difference: float = Field(..., description="later minus earlier theta")
+    se: float = Field(
+        ..., description="standard error of the difference, from both sittings' posteriors"
+    )
+    statistic: float = Field(..., description="reliable-change index: difference / se")
+    verdict: Literal["higher", "lower", "within"] = Field(
+        ...,
+        description="higher/lower: the change is larger than both sittings' measurement error "
+        "can explain at the level given; within: within what the quiz can tell apart",
+    )
+    percentile_change: float = Field(
+        ..., description="change in percentile, both read against the later sitting's norm group"
+    )
+    percentile_change_interval: tuple[float, float] = Field(
+        ..., description="central 95% range of the percentile change"
+    )
+
+
+class ChangeOut(Schema):
+    anxiety: DimensionChangeOut
+    avoidance: DimensionChangeOut
+    earlier_style: str
+    later_style: str
+    label_changed: bool = Field(
+        ..., description="the most likely styles differ (this alone is not a real change)"
+    )
+    style_differs_probability: float = Field(
+        ..., description="0..1: chance the two sittings' true positions are in different styles"
+    )
+    level: float = Field(..., description="two-sided level of the verdicts, e.g. 0.95")
+
+
+class SittingOut(Schema):
+    form: str
+    completed_at: str = Field(..., description="ISO 8601, UTC")
+    result: ResultOut
+
+
+class ChainOut(Schema):
+    sittings: list[SittingOut] = Field(
+        ..., description="this sitting and the finished ones it retakes, oldest first"
+    )
+    changes: list[ChangeOut] = Field(
+        ..., description="change from each sitting to the next (one fewer than sittings)"
+    )

@@ -369,8 +369,13 @@ def delete_session(token: str) -> bool:
     if not isinstance(token, str) or not token:
         return False
     with transaction.atomic():
-        deleted, _ = QuizSession.objects.filter(token=token).delete()
-    return deleted > 0
+        session = QuizSession.objects.filter(token=token).first()
+        if session is None:
+            return False
+        # Its retakes stay joined to the sitting before it (quiz.sittings).
+        QuizSession.objects.filter(previous=session).update(previous=session.previous_id)
+        session.delete()
+    return True
 
 
 def withdraw_consent(token: str) -> None:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
 from securebase.psychometrics import item_bank
-from securebase.quiz import services
+from securebase.quiz import hooks, services
 from securebase.quiz.forms import AnswerForm, NormGroupForm, StartForm
 from securebase.quiz.models import QuizSession
 from securebase.quiz.ratelimits import start_is_limited
@@ -109,8 +109,12 @@ def _session_or_404(token: str) -> QuizSession:
 
 
 def _finished(request: HttpRequest, token: str) -> HttpResponse:
-    """Where a finished quiz goes: the optional step once, then the result."""
-    return _navigate(request, reverse("quiz:about_you", kwargs={"token": token}))
+    """Where a finished quiz goes: the optional step once, then the result.
+
+    An app built on the quiz may send the person elsewhere (a study's last page).
+    """
+    route = hooks.finish_route(_session_or_404(token))
+    return _navigate(request, route or reverse("quiz:about_you", kwargs={"token": token}))
 
 
 def _navigate(request: HttpRequest, url: str) -> HttpResponse:
@@ -198,7 +202,7 @@ def question(request: HttpRequest, token: str, position: int) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         session = _session_or_404(token)
         if session.is_completed:
-            return HttpResponseRedirect(result_url(token))
+            return HttpResponseRedirect(hooks.finish_route(session) or result_url(token))
         step = services.step_at(session, position)
         if step.position != position:
             # An address past the current question: go to the real one.
@@ -236,6 +240,9 @@ def about_you(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
     if not session.is_completed:
         return redirect("quiz:question", token=token)
+    route = hooks.finish_route(session)
+    if route:
+        return HttpResponseRedirect(route)
     form = NormGroupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (form.is_valid() or "skip" in request.POST):
         gender, band = (None, None) if "skip" in request.POST else form.choice()

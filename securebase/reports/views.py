@@ -22,6 +22,7 @@ from securebase.content.library import get_library
 from securebase.core.http import post_only_or_redirect
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
+from securebase.quiz import hooks
 from securebase.quiz import services as quiz
 from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
 from securebase.reports.forms import ReportEmailForm
@@ -108,6 +109,9 @@ def _result_page(
     email_limited: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    held = hooks.result_hold(session)
+    if held and session.is_completed:
+        return _held(request, session, held)
     try:
         report = build_report_context(session)
     except quiz.NotFinished:
@@ -120,6 +124,12 @@ def _result_page(
         "share_url": request.build_absolute_uri(reverse("reports:share", args=[report.share_slug])),
     }
     return private_response(render(request, "reports/report.html", context, status=status))
+
+
+def _held(request: HttpRequest, session: quiz.QuizSession, reason: str) -> HttpResponse:
+    """A finished result that an app built on the quiz does not show yet (a study's rule)."""
+    context = {"reason": reason, "token": session.token}
+    return private_response(render(request, "reports/held.html", context))
 
 
 @require_safe
@@ -150,6 +160,8 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     )
     if limited_token or limited_ip:
         return private_response(rate_limited(request, Ratelimited()))
+    if hooks.result_hold(session) and session.is_completed:
+        return private_response(redirect("reports:result", token=token))
     try:
         pdf = pdf_for(session)
     except quiz.NotFinished:
@@ -169,6 +181,8 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
     if not session.is_completed:
         return _resume(token)
+    if hooks.result_hold(session):
+        return private_response(redirect("reports:result", token=token))
     per_ip = _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_IP", EMAIL_RATE_PER_IP)
     wait = _limit_reached(request, "reports.email.ip", "ip", per_ip)
     if wait is not None:
