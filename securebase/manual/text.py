@@ -873,8 +873,9 @@ items. Under the model (chapter 10; {count(a["classification"]["n"])} simulees w
 bank) its classification consistency is {pct(a["classification"]["consistency"])} and its
 accuracy {pct(a["classification"]["accuracy"])}.
 
-How well the shown style probability matches how often the style agrees with the full form
-(held-out, expected calibration error; 0 is perfect):
+How well the forecast of the full form's style (since chapter 14 the quick test's second
+figure, no longer its style probabilities) matches how often the style agrees with the full
+form (held-out, expected calibration error; 0 is perfect):
 
 {errors}
 
