@@ -999,8 +999,9 @@ items. Under the model (chapter 10, {count(simulated["n"])} simulees) its classi
 consistency is {pct(simulated["consistency"])} and its accuracy {pct(simulated["accuracy"])},
 against {pct(full["consistency"])} and {pct(full["accuracy"])} for the full form.
 
-How well the shown style probability matches how often the style agrees with the full form
-(held-out, expected calibration error; 0 is perfect):
+How well the forecast of the full form's style (since chapter 14 the quick test's second
+figure, no longer its style probabilities) matches how often the style agrees with the full
+form (held-out, expected calibration error; 0 is perfect):
 
 {errors}
 

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize_scalar
-from scipy.special import ndtr
+from scipy.special import ndtr, ndtri
 
 from securebase.psychometrics.adaptive import AdaptiveTest
 from securebase.psychometrics.bank import ItemBank, item_bank
@@ -67,7 +67,6 @@ FOLDS = 5
 RELIABILITY_EDGES = (0.25, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
 #: Level of the percentile ranges and of the chart's region.
 LEVEL = 0.95
-_RANGE_Z = 1.959963984540054
 
 
 @dataclass(frozen=True)
@@ -223,7 +222,7 @@ def coverage(scored: Scored, k: FloatArray, truth: FloatArray) -> dict[str, floa
     were then grid-posterior quantiles, which differ from ``EAP +/- 1.96 SD`` by thousandths).
     """
     sd = scored.sd * k
-    inside_range = np.abs(truth - scored.eap) <= _RANGE_Z * sd
+    inside_range = np.abs(truth - scored.eap) <= float(ndtri(0.5 + LEVEL / 2)) * sd
     inside_region = np.all(np.abs(truth - scored.eap) <= side_multiplier(LEVEL) * sd, axis=1)
     return {
         "anxiety_range": round(float(inside_range[:, 0].mean()), 4),

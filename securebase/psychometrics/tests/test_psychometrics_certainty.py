@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -86,10 +87,8 @@ def test_a_dot_on_a_dividing_line_never_comes_with_a_confident_style() -> None:
         if any(abs(p.theta - c) < 0.1 * p.se for p, c in zip(parts, CUTS, strict=True)):
             near += 1
             assert _top(result) <= 0.6, result
-        crossing = [low < CUTS[0] < high for low, high in (region.anxiety,)] + [
-            low < CUTS[1] < high for low, high in (region.avoidance,)
-        ]
-        if any(crossing):
+        sides = (region.anxiety, region.avoidance)
+        if any(low < cut < high for (low, high), cut in zip(sides, CUTS, strict=True)):
             assert _top(result) < 0.99, result
     assert near >= 20  # the check above really ran on people on a line
 
@@ -140,8 +139,6 @@ def test_result_round_trip_with_and_without_the_quick_test_figure(
     answers = {number: 1 + number % 5 for number in range(1, 37)}
     result = score(answers)
     if agreement is not None:
-        from dataclasses import replace
-
         result = replace(result, full_form_agreement=agreement)
     stored = json.loads(json.dumps(result.to_dict()))
     assert stored["full_form_agreement"] == agreement
