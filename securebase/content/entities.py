@@ -114,9 +114,7 @@ STRENGTH_WORDS: dict[str, str] = {
     "established": f"A meta-analysis, or at least {ESTABLISHED_MIN_STUDIES} independent "
     "studies, agree on this.",
     "suggestive": f"At least two studies, or one study of {LARGE_STUDY_N} or more people, "
-    "point this way, but mostly from links or small samples, so it is not settled. A single "
-    "study that measured oxytocin in blood or saliva never counts as more than tentative, "
-    "because the test kits are disputed.",
+    "point this way, but mostly from links or small samples, so it is not settled.",
     "tentative": "One small study, or an idea still being tested. It needs repeating "
     "before anyone relies on it.",
 }
