@@ -80,7 +80,7 @@ def test_sentences_are_short_and_plain(rendered):
 def test_the_word_list_catches_the_old_wording():
     old = (
         "Box: your true position lies inside it with 95% probability. Compared with adults "
-        '18+ (n=34,860), data release of March 2018. In simulations from our model, the 42nd '
+        "18+ (n=34,860), data release of March 2018. In simulations from our model, the 42nd "
         "percentile."
     )
     assert statistical_terms_in(old) == [
