@@ -453,8 +453,10 @@ def build_chart(result: Result, names: Mapping[str, str]) -> Chart:
         region_level=region.level,
         region_label=REGION_LABEL,
         region_sentence=region_sentence,
+        # Half the label's width in DejaVu Sans Bold 11 (the PDF's font) is about 52 units,
+        # so the label is kept this far from the plot's edges.
         region_label_x=round(
-            min(PLOT_LEFT + PLOT_SIZE - 48, max(PLOT_LEFT + 48, (left + right) / 2)), 1
+            min(PLOT_LEFT + PLOT_SIZE - 54, max(PLOT_LEFT + 54, (left + right) / 2)), 1
         ),
         region_label_y=round(region_label_y, 1),
         accent=ACCENT,
