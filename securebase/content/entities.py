@@ -116,6 +116,11 @@ STRENGTHS: tuple[str, ...] = ("established", "suggestive", "tentative")
 # suggestive needs two studies or one study of LARGE_STUDY_N people; the rest is tentative.
 ESTABLISHED_MIN_STUDIES = 3
 LARGE_STUDY_N = 100
+# Kinds of evidence whose measure itself is in doubt, so that size cannot make up for a single
+# study: oxytocin in blood or saliva is mostly read with test kits whose readings are
+# disputed (McCullough, Churchland & Mendez, 2013) and may not reflect the brain (Valstad et
+# al., 2017). One such study stays tentative however many people took part.
+DISPUTED_MEASURE_KINDS = frozenset({"correlational-blood-or-saliva"})
 
 STRENGTH_WORDS: dict[str, str] = {
     "established": f"A meta-analysis, or at least {ESTABLISHED_MIN_STUDIES} independent "

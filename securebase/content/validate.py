@@ -7,6 +7,7 @@ or id to fix, because the people fixing content are writers, not programmers.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +16,7 @@ from django.urls import Resolver404, resolve
 
 from securebase.content.entities import (
     ATTACHMENT_MEASURE_PHRASES,
+    DISPUTED_MEASURE_KINDS,
     ESTABLISHED_MIN_STUDIES,
     EVIDENCE_KIND_WORDS,
     GROUPS,
@@ -65,6 +67,26 @@ STYLE_SECTIONS = (
     "Growth edges",
 )
 
+# Where a style page interprets a result: the front-matter paragraph and lists that the
+# result page, the PDF and the mail show ("What it means day to day", strengths, growth
+# edges) and the body sections of the same names. Each sentence there needs a basis.
+INTERPRETIVE_FIELDS = ("daily_life", "strengths", "growth_edges")
+INTERPRETIVE_SECTIONS = ("Strengths", "Growth edges")
+# A sentence has a basis when it links to an evidence claim (only possible in the Markdown
+# body: the front matter is shown as plain text) or when it reports what people in the
+# pattern say about themselves: a word for "how many or how often" followed, later in the
+# same sentence, by a verb of saying. "People with this pattern often describe ...", "Many
+# say ..." pass; "You are calm in a crisis" does not.
+CLAIM_LINK = re.compile(r'href="/evidence/#claim-[^"]+"')
+DESCRIBED_WORDING = re.compile(
+    r"\b(?:often|many|some|most|usually|commonly)\b.*?"
+    r"\b(?:describe[sd]?|say|says|said|report(?:s|ed)?|tells?|mention(?:s|ed)?)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|blockquote|h[1-6])\b[^>]*>")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
+_TAG = re.compile(r"<[^>]+>")
+
 
 def validate(library: Library, *, expected_references: int = EXPECTED_REFERENCES) -> list[str]:
     """Every problem found in ``library``; an empty list means the content is fine.
@@ -83,6 +105,7 @@ def validate(library: Library, *, expected_references: int = EXPECTED_REFERENCES
         *check_duplicates(library),
         *check_articles(library),
         *check_style_pages(library),
+        *check_interpretation_basis(library),
         *check_links(library),
     ]
 
@@ -152,12 +175,17 @@ def strength_allowed(claim: Claim) -> str:
     """The strongest label the claim's own fields support.
 
     established: a meta-analysis, or at least ESTABLISHED_MIN_STUDIES independent studies;
-    suggestive: at least two studies, or one study of at least LARGE_STUDY_N people;
+    suggestive: at least two studies, or one study of at least LARGE_STUDY_N people, unless
+    that one study's measure is itself disputed (DISPUTED_MEASURE_KINDS: oxytocin read from
+    blood or saliva), where a large sample only measures a doubtful number more often;
     tentative: anything else, in particular one small study or one of unknown size.
     """
     if claim.evidence_kind == "meta-analysis" or claim.studies >= ESTABLISHED_MIN_STUDIES:
         return "established"
-    if claim.studies >= 2 or (claim.n is not None and claim.n >= LARGE_STUDY_N):
+    if claim.studies >= 2:
+        return "suggestive"
+    large = claim.n is not None and claim.n >= LARGE_STUDY_N
+    if large and claim.evidence_kind not in DISPUTED_MEASURE_KINDS:
         return "suggestive"
     return "tentative"
 
@@ -259,6 +287,59 @@ def check_style_pages(library: Library) -> list[str]:
         for name in library.styles
         if name not in STYLES
     ]
+    return problems
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a plain string or an HTML fragment (block tags end a sentence)."""
+    found = []
+    for block in _BLOCK_TAG.split(text):
+        found += [part.strip() for part in _SENTENCE_END.split(block) if part.strip()]
+    return found
+
+
+def has_basis(sentence: str) -> bool:
+    """Is the sentence cited (links to an evidence claim) or worded as what people describe?"""
+    if CLAIM_LINK.search(sentence):
+        return True
+    return bool(DESCRIBED_WORDING.search(_TAG.sub("", sentence)))
+
+
+def section_html(body: Rendered, heading: str) -> str:
+    """The HTML under a level-2 heading, up to the next level-2 heading."""
+    anchors = [h.id for h in body.headings if h.level == 2 and h.text == heading]
+    if not anchors:
+        return ""
+    start = body.html.find(f'<h2 id="{anchors[0]}">')
+    start = body.html.find("</h2>", start) + len("</h2>")
+    end = body.html.find("<h2", start)
+    return body.html[start : end if end != -1 else len(body.html)]
+
+
+def check_interpretation_basis(library: Library) -> list[str]:
+    """Strengths, growth edges and day-to-day sentences are cited or say what people describe.
+
+    Interpretive text must not claim an ability without evidence: a sentence either links
+    to an evidence claim or is worded as what people in the pattern often describe or say.
+    """
+    problems = []
+    for style, page in library.styles.items():
+        places: list[tuple[str, str]] = []
+        for field in INTERPRETIVE_FIELDS:
+            value = getattr(page, field)
+            places += [(field, item) for item in ([value] if isinstance(value, str) else value)]
+        places += [
+            (f"section '## {heading}'", section_html(page.body, heading))
+            for heading in INTERPRETIVE_SECTIONS
+        ]
+        for where, text in places:
+            problems += [
+                f"style page '{style}': {where} sentence {_TAG.sub('', sentence)!r} is neither "
+                "cited (a link to an evidence claim) nor worded as what people often describe "
+                "or say"
+                for sentence in sentences(text)
+                if not has_basis(sentence)
+            ]
     return problems
 
 

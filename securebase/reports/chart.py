@@ -12,7 +12,8 @@ comparison group sits (the same norm group as the percentiles, from
 smoothed with a Gaussian kernel and the
 bands are the smallest areas holding half, 80% and 95% of the people (highest-density
 regions), traced with marching squares. The person is a "you" marker inside the joint 95%
-region of the psychometrics package (a rectangle whose joint coverage is 95%, not two 95%
+region of the psychometrics package, labelled "most likely area" (its statistical meaning is
+told in the "How sure is this?" detail) (a rectangle whose joint coverage is 95%, not two 95%
 intervals side by side).
 """
 
@@ -47,6 +48,8 @@ QUADRANT_COLOURS = {
     "disorganized": "#7b3f98",
 }
 ACCENT = "#00606f"
+#: The words beside the shaded box: plain, never "95% region" (that is said in the detail).
+REGION_LABEL = "Most likely area"
 
 #: Shares of the comparison group inside each contour band, widest first.
 DENSITY_LEVELS = (0.95, 0.8, 0.5)
@@ -122,6 +125,7 @@ class Chart:
     region_height: float
     region_level: float
     region_label: str
+    region_sentence: str
     region_label_x: float
     region_label_y: float
     accent: str
@@ -409,13 +413,19 @@ def build_chart(result: Result, names: Mapping[str, str]) -> Chart:
         f"Your answers place you in the {names[result.style].lower()} area of the chart. "
         f"Across, on avoidance, you are {standing(avoidance.percentile)}; "
         f"up, on anxiety, you are {standing(anxiety.percentile)}. "
-        f"The shaded box around you is the {level} region: given your answers, your true "
-        f"position lies inside it with {level} probability. The grey bands show where the "
+        "The shaded box around you shows where you most likely are, given your answers. "
+        f"The grey bands show where the "
         f"{n_group:,} people in your comparison group fall: the darkest holds "
         f"{_percent(narrow)} of them, the next {_percent(middle)}, the palest {_percent(wide)}."
     )
+    # The statistical meaning of the box, for the "How sure is this?" detail only.
+    region_sentence = (
+        "The shaded box on the chart shows where you most likely are. In numbers: given your "
+        f"answers, there is a {level} chance that your true place on the two scores lies "
+        f"inside it, which is why it is called a {level} region."
+    )
     legend = [
-        f"Box: your true position lies inside it with {level} probability. Grey: where the "
+        "Shaded box: where you most likely are, given your answers. Grey: where the "
         f"{n_group:,} people in your comparison group fall (darkest: "
         f"{_percent(narrow)} of them, palest: {_percent(wide)}).",
     ]
@@ -441,9 +451,12 @@ def build_chart(result: Result, names: Mapping[str, str]) -> Chart:
         region_width=round(right - left, 1),
         region_height=round(bottom - top, 1),
         region_level=region.level,
-        region_label=level,
+        region_label=REGION_LABEL,
+        region_sentence=region_sentence,
+        # Half the label's width in DejaVu Sans Bold 11 (the PDF's font) is about 52 units,
+        # so the label is kept this far from the plot's edges.
         region_label_x=round(
-            min(PLOT_LEFT + PLOT_SIZE - 36, max(PLOT_LEFT + 36, (left + right) / 2)), 1
+            min(PLOT_LEFT + PLOT_SIZE - 54, max(PLOT_LEFT + 54, (left + right) / 2)), 1
         ),
         region_label_y=round(region_label_y, 1),
         accent=ACCENT,

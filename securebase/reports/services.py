@@ -9,10 +9,14 @@ and says exactly one thing. The names below are the contract with the PDF and ma
   do not point clearly to one style"), with ``headline_eyebrow`` and ``headline_names`` for
   the big type (empty for the last: show the headline itself), and ``meaning``, one line on
   what the position means in everyday words;
-- ``report.certainty`` (a short phrase for the first screen) and ``report.how_sure``
-  (what the percentages mean: the chance of where the person really is; after the quick test,
-  how likely all the questions are to give the same style; and how often the same form gives
-  the same style again in simulations, all computed by the psychometrics package);
+- ``report.certainty`` (a short phrase for the first screen), ``report.chances_line`` (what
+  the percentages beside the style names are, in plain words) and ``report.how_sure`` (the
+  statistical detail: what the percentages mean, the chance of where the person really is;
+  after the quick test, how likely all the questions are to give the same style; and how
+  often the same form gives the same style again in simulations, all computed by the
+  psychometrics package), which templates show only inside the "How sure is this?" detail
+  marked ``data-statistics`` (:mod:`securebase.reports.plain_words` lists the words that may
+  appear only there);
 - ``report.anxiety`` / ``report.avoidance`` (:class:`DimensionReport`: ``sentence``,
   ``range_sentence``, ``basis_sentence``, ``average_sentence``);
 - ``report.norm`` (:class:`NormReport`: who the person is compared with, in plain words);
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -122,7 +127,8 @@ DIVIDING_LINE = (
     "The dividing line on each score is where a person's answers to its statements average "
     '3, "neither agree nor disagree"; above it counts as high.'
 )
-N_EXPLAINED = '"n=" is the number of people in the group.'
+#: What the percentages beside the style names are, in the words of the first screen.
+CHANCES_LINE = "How likely each style is to be yours, given your answers."
 #: What the two scores are, said once on the page and in the PDF: the quiz measures adult
 #: attachment by self-report, which is neither a diagnosis nor a view of childhood.
 MEASURE_LINE = (
@@ -135,15 +141,6 @@ REVERSE_WORDED = (
 )
 
 REPORT_TASK = "securebase.reports.tasks.send_report_email"
-
-
-def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ..."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def _whole_percentile(value: float) -> int:
@@ -168,19 +165,23 @@ def percentile_sentence(dimension: str, percentile: float) -> str:
 
 
 def range_sentence(percentile: float, interval: tuple[float, float]) -> str:
-    """The percentile as the range the answers allow, with the most likely value.
+    """The percentile as the range the answers allow, with the most likely value, in people.
 
-    ``interval`` is the central 95% posterior interval from the psychometrics package. After
-    rounding the point value is kept inside the range, so the sentence never contradicts
-    itself.
+    ``interval`` is the central 95% posterior interval from the psychometrics package. It is
+    said as how many out of 100 people in the comparison group score lower, never as "the
+    62nd percentile". After rounding the point value is kept inside the range, so the
+    sentence never contradicts itself.
     """
     low, high = (_whole_percentile(value) for value in interval)
     most = min(high, max(low, _whole_percentile(percentile)))
     if low == high:
-        return f"The {ordinal(most)} percentile; your answers leave little doubt about it."
+        return (
+            f"Out of 100 people in the comparison group, about {most} score lower than you; "
+            "your answers leave little doubt about it."
+        )
     return (
-        f"Between the {ordinal(low)} and the {ordinal(high)} percentile "
-        f"(most likely the {ordinal(most)})."
+        f"Out of 100 people in the comparison group, between {low} and {high} score lower "
+        f"than you (most likely {most})."
     )
 
 
@@ -221,7 +222,8 @@ class DimensionReport:
 
     ``sentence``: where the person stands ("You worry more ... than 68% of the comparison
     group.");
-    ``range_sentence``: the 95% range of the percentile and its most likely value;
+    ``range_sentence``: the 95% range of the percentile and its most likely value, said as
+    people out of 100;
     ``basis_sentence``: how many questions the score rests on; ``side_sentence``: which side
     of the dividing line the best estimate is on; ``average_sentence``: the
     average answer, saying plainly that reverse-worded statements count the other way
@@ -254,13 +256,13 @@ class DimensionReport:
 class NormReport:
     """Who the percentiles compare with: the group's name and one plain sentence about it.
 
-    ``sentence`` is empty for results stored before the sample was recorded; the label alone
-    is then all that is known.
+    ``label`` is the group's name without its size ("adults 18+"): the sentence says how many
+    people it holds. ``sentence`` is empty for results stored before the sample was recorded;
+    the label alone is then all that is known.
     """
 
     label: str
     sentence: str
-    n_explained: str = N_EXPLAINED
     dividing_line: str = DIVIDING_LINE
     method_url: str = "/about/#method"
 
@@ -354,6 +356,7 @@ class ReportContext:
     references: list[Reference]
     measure_citation: str
     measure_line: str = MEASURE_LINE
+    chances_line: str = CHANCES_LINE
     #: (strength, what it requires) in the content app's words, strongest first.
     strength_words: tuple[tuple[str, str], ...] = tuple(
         (strength, STRENGTH_WORDS[strength]) for strength in STRENGTHS
@@ -550,20 +553,36 @@ def how_sure_sentences(
     return sentences
 
 
+def without_count(label: str) -> str:
+    """A norm group's label without the "(n=34,860)" that the psychometrics package adds."""
+    return re.sub(r"\s*\(n=[\d,]+\)$", "", label)
+
+
+def plain_source(source: str) -> str:
+    """Where the comparison group's answers come from, without the dataset's jargon.
+
+    The psychometrics package names the data set for the manual ("volunteers who took the
+    ECR online at ..., data release of March 2018"); a person reads "volunteers who answered
+    these questions online at ...". The release date stays in the method pages.
+    """
+    plain = source.split(", data release")[0]
+    return plain.replace("took the ECR", "answered these questions")
+
+
 def norm_report(norm_group: str, sample: NormSample | None) -> NormReport:
     """Name the comparison group and describe it in one plain sentence."""
     if sample is None:
-        return NormReport(label=norm_group, sentence="")
+        return NormReport(label=without_count(norm_group), sentence="")
     shares = ", ".join(
         f"{round(sample.style_shares[style] * 100)}% {STYLE_NAMES[style].lower()}"
         for style in STYLES
     )
     sentence = (
-        f"They are {sample.n:,} {sample.source}; {round(sample.share_women * 100)}% are "
-        f"women and half are younger than {sample.median_age:g}. By their own answers, "
-        f"{shares}."
+        f"They are {sample.n:,} {plain_source(sample.source)}; "
+        f"{round(sample.share_women * 100)}% are women and half are younger than "
+        f"{sample.median_age:g}. By their own answers, {shares}."
     )
-    return NormReport(label=sample.label, sentence=sentence)
+    return NormReport(label=without_count(sample.label), sentence=sentence)
 
 
 def _is_about_style(claim: Claim, style: str) -> bool:

@@ -51,7 +51,7 @@ def test_style_pages(fixture_library) -> None:
     page = fixture_library.style("avoidant")
     assert page.title == "Avoidant attachment"
     assert page.url == "/styles/avoidant/"
-    assert page.strengths == ["One strength.", "Another strength."]
+    assert page.strengths == ["Many say they have one strength.", "Some describe another strength."]
     assert [h.text for h in page.body.headings][:2] == [
         "Where it may come from",
         "How it shows in adult relationships",

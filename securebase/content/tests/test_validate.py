@@ -261,3 +261,93 @@ def test_sources_added_after_the_article_do_not_count_as_its_references(library_
     assert problems_in(library_dir) == [
         f"expected the source's {FIXTURE_REFERENCES} references, found {FIXTURE_REFERENCES - 1}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new"),
+    [
+        (
+            "strengths",
+            '"Many say they have one strength."',
+            '"You are calm, capable and self-reliant in a crisis."',
+        ),
+        (
+            "growth_edges",
+            '"People often describe one growth edge."',
+            '"You can be a steady, practical source of help."',
+        ),
+        (
+            "daily_life",
+            "Many say more.",
+            "You are very attuned to other people's feelings.",
+        ),
+    ],
+)
+def test_an_interpretive_sentence_without_a_basis_is_detected(
+    library_dir: Path, field: str, old: str, new: str
+) -> None:
+    path = library_dir / "styles" / "avoidant.md"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    bare = new.strip('"')
+    assert problems_in(library_dir) == [
+        f"style page 'avoidant': {field} sentence {bare!r} is neither cited (a link to an "
+        "evidence claim) nor worded as what people often describe or say"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("section", "old", "new"),
+    [
+        (
+            "Strengths",
+            "People often say this about a strength.",
+            "People with this pattern are often perceptive and empathic.",
+        ),
+        (
+            "Growth edges",
+            "A [cited growth edge](/evidence/#claim-about-couples).",
+            "A growth edge [explained elsewhere](/articles/alpha/).",
+        ),
+    ],
+)
+def test_a_body_sentence_without_a_basis_is_detected(
+    library_dir: Path, section: str, old: str, new: str
+) -> None:
+    path = library_dir / "styles" / "secure.md"
+    path.write_text(path.read_text().replace(old, new))
+    problems = problems_in(library_dir)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"style page 'secure': section '## {section}' sentence ")
+    assert "is neither cited" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Many people with this pattern say they value their independence.",
+        "People often describe putting their whole heart into the people they love.",
+        "Some report feeling crowded.",
+        "Studies found [less support](/evidence/#claim-about-couples) under stress.",
+    ],
+)
+def test_described_or_cited_sentences_pass(library_dir: Path, sentence: str) -> None:
+    path = library_dir / "styles" / "secure.md"
+    text = path.read_text().replace("People often say this about a strength.", sentence)
+    path.write_text(text)
+    assert problems_in(library_dir) == []
+
+
+def test_one_large_blood_study_stays_tentative(library_dir: Path) -> None:
+    changes = {
+        "strength": "suggestive",
+        "studies": 1,
+        "n": 163,
+        "evidence_kind": "correlational-blood-or-saliva",
+    }
+    edit_evidence(library_dir, lambda data: claim_by_id(data, "about-couples").update(changes))
+    assert problems_in(library_dir) == [
+        "claim 'about-couples' is labelled suggestive, but its evidence (1 study, "
+        "correlational-blood-or-saliva, n = 163) allows at most tentative"
+    ]

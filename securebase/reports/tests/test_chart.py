@@ -13,6 +13,7 @@ from scipy.stats import norm
 from securebase.psychometrics import DimensionScore, Result, item_bank
 from securebase.psychometrics.data import default_data_path, load_ecr_csv
 from securebase.reports import chart, group_density
+from securebase.reports.plain_words import statistical_terms_in
 from securebase.reports.services import STYLE_NAMES
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -86,7 +87,7 @@ def test_region_is_the_joint_95_percent_rectangle_around_the_marker():
     assert float(region.get("x")) + half == pytest.approx(float(marker.get("cx")), abs=0.2)
     assert float(region.get("y")) + half == pytest.approx(float(marker.get("cy")), abs=0.2)
     label = svg.find(f".//{SVG}text[@class='region-label']")
-    assert label.text == "95% region"
+    assert label.text == "Most likely area"
     you = svg.find(f".//{SVG}text[@class='you-label']")
     assert you.text == "You"
 
@@ -109,7 +110,8 @@ def test_svg_is_described_for_screen_readers():
     desc = svg.find(f"{SVG}desc").text
     assert "fearful-avoidant area" in desc
     assert "lower than 70% of the comparison group" in desc  # avoidance percentile 30
-    assert "95% region" in desc and "95% probability" in desc
+    assert "where you most likely are" in desc
+    assert statistical_terms_in(desc) == []
     texts = " ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
     assert "Avoidance: discomfort with closeness" in texts
     assert "Anxiety: worry about rejection" in texts
@@ -212,3 +214,11 @@ def test_highest_density_thresholds_hold_their_share():
         chart.DENSITY_LEVELS, chart.hdr_thresholds(density, chart.DENSITY_LEVELS), strict=True
     ):
         assert density[density >= threshold].sum() == pytest.approx(share, abs=0.01)
+
+
+def test_the_box_is_explained_in_plain_words_first_then_in_numbers():
+    built = chart.build_chart(make_result(0.0, 0.0, "secure"), STYLE_NAMES)
+    sentence = built.region_sentence
+    assert sentence.index("where you most likely are") < sentence.index("95% region")
+    assert "95% chance" in sentence
+    assert statistical_terms_in(" ".join(built.legend)) == []

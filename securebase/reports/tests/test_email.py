@@ -222,14 +222,16 @@ def test_fearful_avoidant_report_mail_as_a_mail_client_sees_it(client, mail_via_
         assert "Fearful-avoidant" in text
         assert "isorganized" not in text
         assert report.meaning in text and report.certainty in text
-        for sentence in report.how_sure:  # what the percentages mean, as on the page
-            assert sentence in text
+        # The statistical detail of "how sure" stays in the PDF; the mail points to it.
+        assert "The PDF says more about how sure this is." in text
+        for sentence in report.how_sure:
+            assert sentence not in text
         for dimension in report.dimensions:
             assert dimension.range_sentence in text
             # A quick test says how many questions each score rests on.
             assert report.form == "adaptive" and dimension.basis_sentence in text
         assert report.norm.sentence and report.norm.sentence in text
-        assert '"n=" is the number of people in the group.' in text
+        assert "n=" not in text
         for number in ("988", "116 123", "13 11 14", "741741", "1-800-799-7233"):
             assert number in text, number
         assert "This is not a diagnosis." in text

@@ -20,7 +20,6 @@ from securebase.reports.services import (
     in_100,
     meaning_line,
     norm_report,
-    ordinal,
     percent_label,
     percentile_sentence,
     range_sentence,
@@ -78,27 +77,19 @@ def test_the_middle_is_said_as_the_middle():
     assert "%" not in sentence
 
 
-@pytest.mark.parametrize(
-    ("number", "word"),
-    [
-        *[(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th")],
-        *[(13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (80, "80th"), (99, "99th")],
-    ],
-)
-def test_ordinals(number, word):
-    assert ordinal(number) == word
-
-
-def test_percentile_is_a_range_with_its_most_likely_value():
+def test_percentile_is_a_range_of_people_with_its_most_likely_value():
     assert range_sentence(68.2, (55.4, 80.1)) == (
-        "Between the 55th and the 80th percentile (most likely the 68th)."
+        "Out of 100 people in the comparison group, between 55 and 80 score lower than you "
+        "(most likely 68)."
     )
     # Never beyond everyone, and the point value stays inside the rounded range.
     assert range_sentence(99.8, (97.2, 100.0)) == (
-        "Between the 97th and the 99th percentile (most likely the 99th)."
+        "Out of 100 people in the comparison group, between 97 and 99 score lower than you "
+        "(most likely 99)."
     )
     assert range_sentence(0.3, (0.0, 0.4)) == (
-        "The 1st percentile; your answers leave little doubt about it."
+        "Out of 100 people in the comparison group, about 1 score lower than you; your "
+        "answers leave little doubt about it."
     )
 
 
@@ -229,20 +220,21 @@ def test_norm_report_describes_the_sample_in_one_sentence():
         share_women=0.684,
         median_age=25.0,
         style_shares={"secure": 0.32, "anxious": 0.4, "avoidant": 0.13, "disorganized": 0.15},
-        source="volunteers who took the ECR online",
+        source="volunteers who took the ECR online at a website, data release of March 2018",
     )
     report = norm_report("adults 18+ (n=34,860)", sample)
-    assert report.label == "adults 18+ (n=34,860)"
+    # The size is said in words in the sentence, not as "n=" in the name.
+    assert report.label == "adults 18+"
     assert report.sentence == (
-        "They are 34,860 volunteers who took the ECR online; 68% are women and half are "
-        "younger than 25. By their own answers, 32% secure, 40% anxious, 13% avoidant, "
-        "15% fearful-avoidant."
+        "They are 34,860 volunteers who answered these questions online at a website; 68% "
+        "are women and half are younger than 25. By their own answers, 32% secure, 40% "
+        "anxious, 13% avoidant, 15% fearful-avoidant."
     )
     assert report.method_url == "/about/#method"
-    assert "number of people" in report.n_explained
     assert "neither agree nor disagree" in report.dividing_line
     # A result stored before samples were recorded still names its group.
-    assert norm_report("all respondents (n=41,491)", None).sentence == ""
+    old = norm_report("all respondents (n=41,491)", None)
+    assert (old.label, old.sentence) == ("all respondents", "")
 
 
 def fake_claim(*concerns: str, about_style: bool):
@@ -308,7 +300,9 @@ def test_report_context_of_a_finished_quick_test():
         assert dimension.basis_sentence == f"This score rests on {dimension.n_items} questions."
         low, high = dimension.percentile_interval
         assert low <= dimension.percentile <= high and high - low > 1
-        assert dimension.range_sentence.startswith("Between the ")
+        assert dimension.range_sentence.startswith(
+            "Out of 100 people in the comparison group, between "
+        )
         assert "counts toward the score" in dimension.average_sentence
     assert report.norm.label.startswith("adults 18+")
     assert report.norm.sentence
