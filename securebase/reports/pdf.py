@@ -1,9 +1,10 @@
 """The free PDF report, drawn by WeasyPrint from the same report context as the result page.
 
 The PDF has its own print layout (``reports/pdf/report.html``: a cover with the style, its
-illustration, the chart and the date, then the sections flowing on 3-4 more pages), but not
-its own words: every sentence that interprets a number comes from
-:func:`securebase.reports.services.build_report_context`, like the page's and the mail's.
+illustration, the chart and the date; then the pages about the person; then the research
+with numbered references, at most a page and a half), but not its own words: every sentence
+that interprets a number comes from :func:`securebase.reports.services.build_report_context`,
+like the page's and the mail's.
 
 Laying out a report costs WeasyPrint most of a second of CPU, so each result's PDF is made
 once and kept (:class:`~securebase.reports.models.ReportPDF`, deleted with the result) under

@@ -15,13 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import get_usage, is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
+from django_ratelimit.core import get_usage
 
 from securebase.content.library import get_library
 from securebase.core.http import post_only_or_redirect
 from securebase.core.privacy import private_response
-from securebase.core.views import rate_limited
 from securebase.quiz import hooks
 from securebase.quiz import services as quiz
 from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
@@ -54,6 +52,10 @@ EMAIL_QUEUED = (
 EMAIL_LIMITED = (
     "You have asked us to email this report several times in the last hour, so we have "
     "paused it. You can try again {when}. You can download the PDF now."
+)
+PDF_LIMITED = (
+    "You have downloaded this report many times in the last hour, so we have paused it. "
+    "You can try again {when}, or have it emailed to you."
 )
 CONSENT_WITHDRAWN = (
     "Your research consent is withdrawn: your answers will not be used for research."
@@ -107,6 +109,7 @@ def _result_page(
     form: ReportEmailForm | None = None,
     *,
     email_limited: str = "",
+    pdf_limited: str = "",
     status: int = 200,
 ) -> HttpResponse:
     held = hooks.result_hold(session)
@@ -120,6 +123,7 @@ def _result_page(
         "report": report,
         "email_form": form or ReportEmailForm(),
         "email_limited": email_limited,
+        "pdf_limited": pdf_limited,
         "private_url": request.build_absolute_uri(reverse("reports:result", args=[report.token])),
         "share_url": request.build_absolute_uri(reverse("reports:share", args=[report.share_slug])),
     }
@@ -144,22 +148,26 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
-    limited_token = is_ratelimited(
-        request,
-        group="reports.pdf.token",
-        key=lambda group, request: token,
-        rate=_rate("SECUREBASE_REPORT_PDF_RATE_PER_RESULT", PDF_RATE_PER_RESULT),
-        increment=True,
-    )
-    limited_ip = is_ratelimited(
-        request,
-        group="reports.pdf.ip",
-        key="ip",
-        rate=_rate("SECUREBASE_REPORT_PDF_RATE_PER_IP", PDF_RATE_PER_IP),
-        increment=True,
-    )
-    if limited_token or limited_ip:
-        return private_response(rate_limited(request, Ratelimited()))
+    waits = [
+        _limit_reached(
+            request,
+            "reports.pdf.token",
+            lambda group, request: token,
+            _rate("SECUREBASE_REPORT_PDF_RATE_PER_RESULT", PDF_RATE_PER_RESULT),
+        ),
+        _limit_reached(
+            request,
+            "reports.pdf.ip",
+            "ip",
+            _rate("SECUREBASE_REPORT_PDF_RATE_PER_IP", PDF_RATE_PER_IP),
+        ),
+    ]
+    reached = [wait for wait in waits if wait is not None]
+    if reached and session.is_completed:
+        message = PDF_LIMITED.format(when=retry_phrase(max(reached)))
+        return _result_page(request, session, pdf_limited=message, status=429)
+    if reached:
+        return _resume(token)
     if hooks.result_hold(session) and session.is_completed:
         return private_response(redirect("reports:result", token=token))
     try:

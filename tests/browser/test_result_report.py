@@ -54,6 +54,7 @@ def test_phone_first_screen_and_height_budget(page, style, keyed):
     height = page.evaluate("document.body.scrollHeight")
     assert height <= SCREENS * PHONE_HEIGHT, f"{height}px is {height / PHONE_HEIGHT:.1f} screens"
     assert page.title() == "Your result · securebase"
+    assert_accessible(page)
 
 
 def test_desktop_uses_two_columns(page):
@@ -264,5 +265,6 @@ def test_email_and_delete_forms_work_in_the_browser(page):
 
     page.goto(f"/results/{session.token}/")  # the old link now says what happened
     assert "This result was deleted" in page.locator("h1").inner_text()
+    assert_accessible(page)
     page.get_by_role("link", name="Take the quiz").click()
     assert page.url.endswith("/quiz/")

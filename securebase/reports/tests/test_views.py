@@ -140,6 +140,10 @@ def test_pdf_downloads_are_rate_limited(client, session, settings):
     response = client.get(url)
     assert response.status_code == 429
     assert_private(response)
+    # The result page again, saying when the PDF can be downloaded again.
+    html = response.content.decode()
+    assert 'id="pdf-limit"' in html and "Your two scores" in html
+    assert re.search(r"You can try again in (\d+ minutes?|about an hour), or have it", html)
 
 
 @pytest.mark.parametrize("style", ["secure", "disorganized"])
@@ -209,7 +213,7 @@ def test_report_mail_is_rate_limited_per_result(client, session, settings):
     assert_private(response)
     html = response.content.decode()
     assert "Your two scores" in html
-    message = re.search(r'<p class="notice error" role="status"[^>]*>(.*?)</p>', html).group(1)
+    message = re.search(r'<p class="notice error" id="email-report"[^>]*>(.*?)</p>', html).group(1)
     assert re.search(r"You can try again in (\d+ minutes?|about an hour)\.", message), message
     assert ReportEmail.objects.count() == 1
 
