@@ -191,10 +191,9 @@ class AdaptiveOrder(_UndoMemory):
         """Whether the test will almost surely stop within ``few`` more questions.
 
         The 90th percentile of the questions still to come is at most ``few``, and the
-        minimum length has been answered: at the minimum most sessions stop, but the few
-        that go on may go on for long, so the range is not trusted there (simulated people,
-        1,000 each: told "a few more" with more than 3 questions left, 0 from the minimum
-        on; 9, with up to 15 left, counting the question before it).
+        minimum length has been answered: just before the minimum most sessions stop, but
+        the few that go on may go on for long, so the range is not trusted there.
+        ``benchmarks/quiz_counter.py`` reports how many questions really came after it.
         """
         test = self.test
         return len(test.answers) >= test.min_items and test.expected_remaining_range()[1] <= few

@@ -130,8 +130,13 @@ def _finished_quiz() -> str:
     return session.token
 
 
-def _grid_pages() -> list[str]:
+def _has_manual() -> bool:
     from securebase.method import services as method
+
+    return (method.MANUAL_DIR / "manual.md").is_file()
+
+
+def _grid_pages() -> list[str]:
     from securebase.quiz import services
 
     quiz = services.start_session("adaptive", consent_research=False)
@@ -144,7 +149,7 @@ def _grid_pages() -> list[str]:
         "/newsletter/",
         "/no-such-page/",
     ]
-    if (method.MANUAL_DIR / "manual.md").is_file():
+    if _has_manual():
         pages.append("/method/")
     return pages
 
@@ -244,6 +249,7 @@ def _error_pages(page) -> list[tuple[str, object]]:
         ("style", lambda: page.goto("/styles/fearful-avoidant/")),
         ("styles", lambda: page.goto("/styles/")),
         ("404", lambda: page.goto("/no-such-page/")),
+        *([("method", lambda: page.goto("/method/"))] if _has_manual() else []),
     ]
 
 
