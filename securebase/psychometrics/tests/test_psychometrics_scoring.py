@@ -165,7 +165,9 @@ def test_extreme_patterns_give_the_expected_styles() -> None:
     assert score(pattern(True, False)).style == "anxious"
     assert score(pattern(False, True)).style == "avoidant"
     assert score(pattern(True, True)).style == "disorganized"
-    assert score(pattern(True, True)).style_probabilities["disorganized"] > 0.999
+    # The widened spread (psychometrics.certainty) leaves even the most extreme answers a
+    # small chance of another quadrant for the person's true position.
+    assert score(pattern(True, True)).style_probabilities["disorganized"] > 0.99
 
 
 def test_percentiles_increase_with_theta() -> None:
@@ -203,7 +205,9 @@ def test_percentile_interval_narrows_as_answers_are_added() -> None:
         assert low <= result.anxiety.percentile <= high
         widths.append(high - low)
     assert all(later < earlier for earlier, later in itertools.pairwise(widths))
-    assert widths[0] > 90 and widths[-1] < 30
+    # All 36 answers still leave about half a theta unit of doubt about the true position
+    # (docs/manual, "How sure the result is"), so the full form's range stays wide.
+    assert widths[0] > 90 and widths[-1] < 60
 
 
 def test_percentile_interval_is_the_central_95_percent_of_the_true_position() -> None:
@@ -219,8 +223,12 @@ def test_percentile_interval_is_the_central_95_percent_of_the_true_position() ->
         xs, ps = table.knots[dimension]
         low_theta = float(np.interp(part.percentile_interval[0], ps, xs))
         high_theta = float(np.interp(part.percentile_interval[1], ps, xs))
-        assert low_theta == pytest.approx(part.theta - 1.959964 * sd, abs=2e-3)
-        assert high_theta == pytest.approx(part.theta + 1.959964 * sd, abs=2e-3)
+        # The table ends at the norm group's lowest and highest scores: an end beyond them
+        # reads as 0 or 100.
+        expected_low = max(part.theta - 1.959964 * sd, float(xs[0]))
+        expected_high = min(part.theta + 1.959964 * sd, float(xs[-1]))
+        assert low_theta == pytest.approx(expected_low, abs=2e-3)
+        assert high_theta == pytest.approx(expected_high, abs=2e-3)
         p_high = 0.5 * math.erfc(-(part.theta - item_bank().cuts[dimension]) / (sd * 2**0.5))
         shown_high = (
             result.style_probabilities["disorganized"]
