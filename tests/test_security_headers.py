@@ -123,6 +123,12 @@ class RealValues:
             return tokens.make_confirm_token(subscriber.pk, subscriber.confirm_nonce)
         return tokens.make_unsubscribe_token(subscriber.unsubscribe_key)
 
+    def study_slug(self) -> str:
+        return self._once("study", _study_slug)
+
+    def participant_token(self) -> str:
+        return self._once("participant", lambda: _participant_token(self.study_slug()))
+
     def fill(self, route: Route) -> str:
         path = route.route
         for match in PARAMETER_RE.finditer(route.route):
@@ -136,6 +142,12 @@ class RealValues:
         return "/" + path
 
     def value_for(self, route: str, name: str) -> str | None:
+        if name == "slug" and route.startswith(("s/", "studies/", "api/v1/studies/")):
+            return self.study_slug()
+        if name == "token" and route.startswith("s/"):
+            return self.participant_token()
+        if name == "kind" and route.startswith("studies/"):
+            return "csv"
         if name == "token" and route.startswith("results/"):
             return self.finished_token()
         if name == "token" and route.startswith(("quiz/", "api/")):
@@ -162,6 +174,37 @@ class RealValues:
 
         figures = sorted((MANUAL_DIR / "figures").glob("*.svg"))
         return figures[0].stem if figures else "no-such-figure"  # then its 404 is swept
+
+
+def _study_slug() -> str:
+    """A real study (its researcher pages answer a visitor with the sign-in redirect)."""
+    from django.contrib.auth import get_user_model
+
+    from securebase.studies import services
+    from securebase.studies.models import Study
+
+    owner = get_user_model().objects.create_user("sweep-owner", password="sweep-pass-123")
+    study = services.create_study(owner, Study(slug="sweep", title="Sweep"), "Consent text.")
+    return study.slug
+
+
+def _participant_token(slug: str) -> str:
+    """A finished participant of that study, through the study and quiz services."""
+    from securebase.quiz import services as quiz
+    from securebase.studies import services
+    from securebase.studies.models import Study
+
+    study = Study.objects.get(slug=slug)
+    participant = services.join(
+        study, services.arrival(study, {}), consent=services.current_consent(study), form="full"
+    )
+    token = participant.session.token
+    for _ in range(36):
+        step = quiz.current_step(quiz.get_session(token))
+        if step.done:
+            break
+        quiz.submit_answer(token, step.item.number, 3)
+    return token
 
 
 def _quiz_token(*, finish: bool) -> str:

@@ -27,8 +27,9 @@ def _prefixes(patterns: Iterable[object], prefix: str) -> Iterator[str]:
         route = prefix + str(getattr(entry, "pattern", ""))
         if isinstance(entry, URLResolver):
             yield from _prefixes(entry.url_patterns, route)
-        elif match := _TOKEN_PARAMETER.search(route):
-            yield "/" + route[: match.start()]
+        elif _TOKEN_PARAMETER.search(route):
+            # Up to the first parameter of any kind: /s/<slug>/done/<token>/ makes /s/ private.
+            yield "/" + route[: route.index("<")]
 
 
 @cache

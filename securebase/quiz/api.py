@@ -206,7 +206,7 @@ def result(request: HttpRequest, token: str) -> Status:
 
 
 @api.get(
-    "/sessions/{token}/chain",
+    "/sessions/{token:token}/chain",
     response={200: ChainOut, 404: ErrorOut, 409: ErrorOut},
     summary="This result and the earlier sittings it retakes, with what changed",
     description=(
@@ -250,3 +250,9 @@ api.api_operation(
     response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
     include_in_schema=False,
 )(result)
+api.api_operation(
+    ["HEAD"],
+    "/sessions/{token:token}/chain",
+    response={200: ChainOut, 404: ErrorOut, 409: ErrorOut},
+    include_in_schema=False,
+)(chain)
