@@ -198,3 +198,55 @@ def test_newsletter_confirmations_per_address_hold_exactly(site: Site) -> None:
     mails = list(mail_dir.glob("*"))
     confirmations = [p for p in mails if "inbox.owner@example.org" in p.read_text()]
     assert len(mails) - before == len(confirmations) == 3
+
+
+# One mailbox, spelled as a browser, a phone keyboard or copy and paste can spell it.
+LOOKALIKES = [
+    "look.alike@example.org",
+    "Look.Alike@Example.ORG",
+    "look.alike@example.org".translate({c: c + 0xFEE0 for c in range(ord("a"), ord("z") + 1)}),
+    "look.alike@exam\u200bple.org",
+    "look.alike\u2060@EXAMPLE.org",
+]
+
+
+@pytest.mark.slow
+def test_lookalike_spellings_share_one_report_mail_limit(site: Site) -> None:
+    tokens = _finished_tokens(site, 20)
+    cookie, csrf = _form_token(f"{site.url()}/results/{tokens[0]}/")
+    before = _report_rows(site)
+    jobs: list[Job] = [
+        (
+            f"{site.url()}/results/{token}/email/",
+            {"csrfmiddlewaretoken": csrf, "email": LOOKALIKES[n % len(LOOKALIKES)]},
+            cookie,
+            f"198.18.0.{n}",
+        )
+        for n, token in enumerate(tokens)
+    ]
+    statuses = _burst(jobs)
+    assert statuses.count(302) == 3, statuses
+    assert _report_rows(site) - before == 3
+
+
+@pytest.mark.slow
+def test_lookalike_spellings_make_one_subscriber_and_three_confirmations(site: Site) -> None:
+    cookie, csrf = _form_token(f"{site.url()}/newsletter/")
+    mail_dir = site.var_dir / "mail"
+    before = len(list(mail_dir.glob("*"))) if mail_dir.exists() else 0
+    jobs: list[Job] = [
+        (
+            f"{site.url()}/newsletter/",
+            {"csrfmiddlewaretoken": csrf, "email": LOOKALIKES[n % len(LOOKALIKES)]},
+            cookie,
+            f"198.18.1.{n}",
+        )
+        for n in range(BURST // 3)
+    ]
+    statuses = _burst(jobs)
+    assert set(statuses) == {302}, statuses
+    rows = query(
+        site.database, "SELECT email FROM newsletter_subscriber WHERE email LIKE ?", ("%alike%",)
+    )
+    assert rows == [("look.alike@example.org",)]
+    assert len(list(mail_dir.glob("*"))) - before == 3

@@ -80,3 +80,17 @@ def test_lockouts_leave_no_name_or_address_in_the_logs(
         _login(client, "wrong", REMOTE_ADDR="198.51.100.77")
     assert "198.51.100.77" not in caplog.text
     assert "operator" not in caplog.text.replace("operators", "")
+
+
+def test_an_over_long_user_name_is_refused_before_it_reaches_the_throttle(
+    client: Client, operator: Any
+) -> None:
+    """Longer than any user name can be: refused by the form, so django-axes never tries to
+    store it in its 255-character column (PostgreSQL answered that with a server error)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(LOGIN, {"username": "a" * 300, "password": "wrong"})
+
+    assert response.status_code == 200  # the form again
+    assert not AccessAttempt.objects.exists()
+    assert "_auth_user_id" not in client.session

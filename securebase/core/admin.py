@@ -1,0 +1,27 @@
+"""The operators' login form, checked on the server as well as in the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
+
+
+class OperatorLoginForm(AdminAuthenticationForm):
+    """Django's admin login with the user name's length enforced, not only stated.
+
+    Django's form gives the user name its model's length limit for the HTML attribute
+    only; a longer name went on to the authentication backends, and django-axes' record
+    of the failed try (a 255-character column) then failed on PostgreSQL with a server
+    error. No account has such a name, so refusing it changes no one's login.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+admin.site.login_form = OperatorLoginForm
