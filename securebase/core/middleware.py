@@ -19,9 +19,9 @@ PRIVATE_PATH_PREFIXES = ("/results/", "/quiz/s/", "/api/v1/sessions")
 class PrivacyHeadersMiddleware:
     """Adds Permissions-Policy everywhere and keeps private pages out of caches and indexes.
 
-    Views mark a response private with :func:`securebase.core.privacy.private_response`;
-    this middleware fills in the defaults that apply to every page and, as a safety net,
-    marks everything under the private path prefixes private too.
+    Everything under the private path prefixes is marked private here, so the views there
+    need not (the quiz views rely on it); a view elsewhere that shows something personal
+    marks its response with :func:`securebase.core.privacy.private_response`.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
