@@ -25,7 +25,7 @@ class PrivacyHeadersMiddleware:
     this middleware fills in the defaults that apply to every page and marks everything
     on a route that carries a token private too: the one mechanism that also covers
     what no view renders (CommonMiddleware's redirect that adds a trailing slash and
-    repeats the token, 404s, 405s).
+    repeats the token, 404s, 405s). The quiz views rely on it and mark nothing themselves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
