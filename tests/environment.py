@@ -11,6 +11,8 @@ import tempfile
 os.environ.setdefault("SECUREBASE_VAR_DIR", tempfile.mkdtemp(prefix="securebase-test-"))
 os.environ.setdefault("SECUREBASE_TASKS_SYNC", "1")
 os.environ.pop("SECUREBASE_PRODUCTION", None)
+# Tests answer in milliseconds; the tests of the timing check switch it on themselves.
+os.environ.setdefault("QUIZ_TIMING_CHECK", "0")
 # Playwright's sync API keeps an event loop running in the test thread; Django's
 # async-safety guard would then refuse the test's own ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

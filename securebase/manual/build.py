@@ -45,6 +45,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         descriptive,
         dif,
         fitcurves,
+        person_fit,
         structure,
     )
     from securebase.manual import figures as fig
@@ -55,6 +56,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         adaptive_rules,
         classification,
         grm,
+        response_quality,
         scoring,
         styles,
     )
@@ -91,6 +93,13 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         lambda: classify.classification(inputs.bank),
     )
     numbers["adaptive"] = adaptive_study.adaptive_facts()
+    numbers["person_fit"] = person_fit.person_fit_facts()
+    numbers["person_fit"]["lz"] = stage(
+        "person fit",
+        [data, bank],
+        [person_fit, response_quality, grm],
+        lambda: person_fit.lz_distribution(inputs),
+    )
     worst = {d: numbers["bank"]["dimensions"][d]["s_x2_worst_item"] for d in DIMENSIONS}
     numbers["fit_worst"] = worst
     fig.item_fit(fitcurves.worst_item_curves(inputs, worst), figures / "item_fit.svg")
@@ -101,6 +110,8 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     fig.dif_effects(numbers["dif"], thresholds, figures / "dif.svg")
     fig.norms_distribution(inputs.bank, figures / "norms.svg")
     fig.classification_by_distance(numbers["classification"], figures / "classification.svg")
+    full_form = numbers["person_fit"]["thresholds"][-1]["person_fit"]
+    fig.person_fit(numbers["person_fit"]["lz"], full_form, figures / "person_fit.svg")
     _log("figures", start)
     return numbers
 

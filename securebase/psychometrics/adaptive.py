@@ -62,6 +62,7 @@ from securebase.psychometrics.adaptive_rules import (
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS
+from securebase.psychometrics.response_quality import assess
 from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, validate_answer
 from securebase.psychometrics.styles import STYLES, style_probabilities
 
@@ -270,7 +271,8 @@ class AdaptiveTest:
         full form lands on the reported side of the cut is tempered with the temperature fitted
         on training respondents (:func:`~securebase.psychometrics.adaptive_rules.
         shown_high_probability`; docs/psychometrics.md, "Calibrated certainty"). The style is
-        unchanged and stays the most probable one.
+        unchanged and stays the most probable one. ``quality`` holds the response-quality
+        checks of the answers given.
         """
         norms = self._bank.norms.select(gender, age, age_band)
         result = self._scorer.result(dict(self._answers), norms)
@@ -280,7 +282,8 @@ class AdaptiveTest:
         temperature = np.array([self._rules.temperature[d] for d in DIMENSIONS])
         anxiety, avoidance = shown_high_probability(p_forecast, high, temperature)
         probabilities = style_probabilities(float(anxiety), float(avoidance))
-        return replace(result, style_probabilities=probabilities)
+        quality = assess(self._answers, bank=self._bank)
+        return replace(result, style_probabilities=probabilities, quality=quality)
 
     # -- selection and stopping --------------------------------------------------------------
 
