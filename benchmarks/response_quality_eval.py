@@ -250,7 +250,7 @@ def command_held_out(args: argparse.Namespace) -> None:
     table = rq.thresholds()
     _, held_out = load_split(args.data)
     rng = np.random.default_rng(SEED + 2)
-    patterns = real_patterns(held_out, rng, len(held_out))
+    patterns = real_patterns(held_out, rng, min(args.cat_people, len(held_out)))
     held = by_form(rq.statistics(patterns), len(held_out), table)
     print("held_out", json.dumps(held))
     document["figures"]["held_out"] = held

@@ -10,12 +10,14 @@ Pure Python + numpy/scipy (no Django), so it can be calibrated, tested and bench
 Norm groups are adults 18+ (optionally by gender and age band, :data:`ADULT_AGE_BANDS`);
 each percentile comes with its 95% range (``DimensionScore.percentile_interval``), the chart's
 joint region is :func:`regions.joint_region`, and how often the style repeats is in
-:mod:`classification`.
+:mod:`classification`. ``Result.quality`` (:mod:`response_quality`) says whether the answers
+can be scored well at all.
 """
 
 from securebase.psychometrics.adaptive import AdaptiveTest
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
 from securebase.psychometrics.norms import ADULT_AGE_BANDS, NormSample
+from securebase.psychometrics.response_quality import ResponseQuality
 from securebase.psychometrics.scoring import DimensionScore, Result, score
 from securebase.psychometrics.styles import STYLES
 
@@ -27,6 +29,7 @@ __all__ = [
     "Item",
     "ItemBank",
     "NormSample",
+    "ResponseQuality",
     "Result",
     "item_bank",
     "score",

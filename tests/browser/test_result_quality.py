@@ -87,8 +87,8 @@ def test_answers_that_cannot_be_scored_well_are_said_to_be_so(page, form, answer
     # No style is presented: no style headline, chart, chances, scores or style page.
     for selector in (".style-name", "svg.result-chart", ".prob-list", ".dimension", ".share"):
         assert page.locator(selector).count() == 0, selector
-    # The notice fits the first phone screen.
-    box = notice.bounding_box()
+    # The headline and the reasons are on the first phone screen.
+    box = page.locator(".quality-reasons").bounding_box()
     assert box is not None and box["y"] + box["height"] <= 844
     assert_accessible(page)
 
