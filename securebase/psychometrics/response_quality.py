@@ -83,9 +83,9 @@ class ResponseQuality:
     the statements worded one way and those worded the other way on a dimension (``None`` when
     no dimension had both), ``distance`` the Mahalanobis distance from the calibration
     sample's answers as a normal deviate (high means unusual), ``seconds_per_answer`` the
-    median time per answer and
-    ``reading_seconds`` the time a fast reader needs for the median statement (both ``None``
-    when the time was not measured).
+    median time per answer and ``reading_seconds`` the time a very fast reader needs for the
+    median statement (both ``None`` when the time was not measured), ``thresholds`` the limits
+    the answers were checked against.
     """
 
     flags: tuple[str, ...]
@@ -94,10 +94,10 @@ class ResponseQuality:
     same_answer_share: float
     midpoint_share: float
     contradiction: float | None
+    distance: float | None = None
     seconds_per_answer: float | None = None
     reading_seconds: float | None = None
     thresholds: Mapping[str, float] = field(default_factory=dict)
-    distance: float | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.flags) - set(FLAGS)
@@ -121,10 +121,10 @@ class ResponseQuality:
             "same_answer_share": self.same_answer_share,
             "midpoint_share": self.midpoint_share,
             "contradiction": self.contradiction,
+            "distance": self.distance,
             "seconds_per_answer": self.seconds_per_answer,
             "reading_seconds": self.reading_seconds,
             "thresholds": dict(self.thresholds),
-            "distance": self.distance,
         }
 
     @classmethod
@@ -142,10 +142,10 @@ class ResponseQuality:
             same_answer_share=float(data["same_answer_share"]),
             midpoint_share=float(data["midpoint_share"]),
             contradiction=optional("contradiction"),
+            distance=optional("distance"),
             seconds_per_answer=optional("seconds_per_answer"),
             reading_seconds=optional("reading_seconds"),
             thresholds=dict(data.get("thresholds", {})),
-            distance=optional("distance"),
         )
 
 

@@ -123,3 +123,14 @@ def test_number_formats():
     assert fmt.pct(0.9477) == "94.8%"
     assert fmt.count(41491) == "41,491"
     assert fmt.items([12, 16, 26]) == "12, 16 and 26"
+
+
+def test_person_fit_chapter_quotes_the_generated_thresholds_and_rates(numbers):
+    from securebase.manual.person_fit import person_fit_facts
+
+    stored = {key: value for key, value in numbers["person_fit"].items() if key != "lz"}
+    assert _as_json(person_fit_facts()) == stored, REBUILD
+    text = render(numbers)
+    assert "\n## 14. Person fit and response quality" in text
+    assert "(figures/person_fit.svg)" in text
+    assert (MANUAL / "figures" / "person_fit.svg").is_file()
