@@ -1149,10 +1149,13 @@ only catches answering far faster than reading.
 split, seed {protocol["split_seed"]}): {count(protocol["training_complete_respondents"])} full
 forms and {count(protocol["quick_test_replays"])} quick tests replayed with their real answers,
 because the statistics behave differently on 8 and on 36 answers. In each range of answer
-counts the checks share a false-alarm budget ({weights} parts); each check gets the most lenient
-threshold that flags no more than its part, and the budget is the largest that flags at most
-{pct(protocol["target_training_any"], 0)} of the training respondents in total (a margin under
-the 5% target). The full-form misfit threshold is lz* below {num(full_cut)}.
+counts the checks share a false-alarm budget ({weights} parts); each check gets the most
+lenient threshold that flags no more than its part, and the budget is the largest that flags
+at most {pct(protocol["target_training_any"], 0)} of the training respondents in total (a
+margin under the 5% target). The split of the budget was chosen among
+{len(protocol["budget_candidates"])} candidates as the one that flags the most simulated random
+answers (training data and simulations only). The full-form misfit thresholds are lz* below
+{num(full_cut)} and distance from {num(p["thresholds"][-1]["distance"])}.
 
 {thresholds}
 
