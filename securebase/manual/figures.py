@@ -200,7 +200,7 @@ def person_fit(distribution: dict[str, Any], threshold: float, path: Path) -> No
     edges = np.array(distribution["edges"])
     centres = (edges[:-1] + edges[1:]) / 2
     width = edges[1] - edges[0]
-    figure, axis = plt.subplots(figsize=(6.4, 3.2))
+    figure, axis = plt.subplots(figsize=(6.4, 3.6))
     for key, label, colour in (
         ("real", "training respondents", ACCENT),
         ("model", "simulated from the model", GREY),
@@ -216,6 +216,6 @@ def person_fit(distribution: dict[str, Any], threshold: float, path: Path) -> No
     axis.axvline(threshold, color="black", ls=":", lw=1)
     axis.set_xlabel("lz* (full form); flagged left of the dotted line")
     axis.set_ylabel("density")
-    axis.legend(frameon=False, loc="upper left")
+    axis.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
     figure.tight_layout()
     save(figure, path)

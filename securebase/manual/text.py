@@ -1012,8 +1012,8 @@ def limitations(n: dict[str, Any]) -> str:
 
 
 PERSON_FIT_CAPTION = (
-    "full-form lz* of training respondents, of answers simulated from the model and of random "
-    "answers"
+    "the person-fit statistic on the full form for training respondents, for answers simulated "
+    "from the model and for random answers"
 )
 CHECK_NAMES = {
     "misfit_lz": "misfit: lz*",
@@ -1068,9 +1068,9 @@ def response_quality(n: dict[str, Any]) -> str:
         held_text = "The held-out run has not been made yet."
     else:
         held_text = (
-            f"Held-out respondents ({count(held['full']['n'])} complete patterns on the full form, "
-            f"the same people replayed through the quick test), run once:\n\n"
-            + table(["check", "full form", "quick test"], _rate_rows(held))
+            f"Held-out respondents ({count(held['full']['n'])} complete patterns on the full form; "
+            f"{count(held['quick']['n'])} of them, drawn at random, replayed through the quick "
+            "test), run once:\n\n" + table(["check", "full form", "quick test"], _rate_rows(held))
         )
     hits = table(
         ["simulated pattern", "full form", "quick test"],
@@ -1093,7 +1093,7 @@ def response_quality(n: dict[str, Any]) -> str:
         "midpoint": "neutral",
     }
     weights = ", ".join(
-        f"{names[key]} {num(value, 1)}" for key, value in protocol["budget_weights"].items()
+        f"{names[key]} {num(value, 2)}" for key, value in protocol["budget_weights"].items()
     )
     return f"""## 14. Person fit and response quality
 
@@ -1174,9 +1174,11 @@ random patterns per form; the quick test replayed with them):
 online volunteers, some of whom answered carelessly, so the real false-alarm rate is lower than
 the flagged share and the hit rate on real careless answers is unknown. Random answers on the
 quick test are the hardest case: after 8 to 24 answers a random pattern often still looks like
-a possible person. Item parameters were estimated on all respondents, held-out ones included
-(the thresholds and the flags were not). Response times are not in the public data; the speed
-threshold rests on reading research, not on this sample. Person-fit statistics detect answers
+a possible person. With the chosen split of the budget, lz* flags only the most extreme
+patterns and the distance does most of the work. Item parameters were estimated on all
+respondents, held-out ones included (the thresholds and the flags were not). Response times
+are not in the public data; the speed threshold rests on reading research, not on this
+sample. Person-fit statistics detect answers
 that do not fit the model; they cannot tell why (carelessness, a misunderstanding, or a person
 the model describes badly), which is why the page offers to start again rather than judging.
 
