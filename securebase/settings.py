@@ -232,6 +232,10 @@ RATELIMIT_IP_META_KEY = "securebase.core.clientip.client_ip"
 # New quiz sessions per client IP (django-ratelimit syntax, e.g. "30/m"); read by
 # securebase.quiz.ratelimits. Raised only for load tests from one loopback address.
 SECUREBASE_QUIZ_START_RATE = os.environ.get("QUIZ_START_RATE", "30/m")
+# Flag results whose answers came faster than the statements can be read (the "too_fast"
+# response-quality check). Off only where a program answers the quiz (the test suite, load
+# tests), which would otherwise be flagged every time.
+SECUREBASE_TIMING_CHECK = env_bool("QUIZ_TIMING_CHECK", True)
 
 # --- Background tasks (django-q2) ---------------------------------------------------
 # The ORM broker needs no other service; with REDIS_URL the queue moves to Redis.

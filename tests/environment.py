@@ -13,6 +13,8 @@ os.environ.setdefault("SECUREBASE_TASKS_SYNC", "1")
 os.environ.pop("SECUREBASE_PRODUCTION", None)
 # Test addresses may use the domains reserved for testing (name@mail.example).
 os.environ.setdefault("EMAIL_ALLOW_TEST_DOMAINS", "1")
+# Tests answer in milliseconds; the tests of the timing check switch it on themselves.
+os.environ.setdefault("QUIZ_TIMING_CHECK", "0")
 # Playwright's sync API keeps an event loop running in the test thread; Django's
 # async-safety guard would then refuse the test's own ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

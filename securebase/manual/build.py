@@ -46,6 +46,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         descriptive,
         dif,
         fitcurves,
+        person_fit,
         structure,
     )
     from securebase.manual import figures as fig
@@ -56,6 +57,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         adaptive_rules,
         classification,
         grm,
+        response_quality,
         scoring,
         styles,
     )
@@ -93,6 +95,13 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     )
     numbers["adaptive"] = adaptive_study.adaptive_facts()
     numbers["calibration"] = calibration_study.calibration_facts()
+    numbers["person_fit"] = person_fit.person_fit_facts()
+    numbers["person_fit"]["lz"] = stage(
+        "person fit",
+        [data, bank],
+        [person_fit, response_quality, grm],
+        lambda: person_fit.lz_distribution(inputs),
+    )
     worst = {d: numbers["bank"]["dimensions"][d]["s_x2_worst_item"] for d in DIMENSIONS}
     numbers["fit_worst"] = worst
     fig.item_fit(fitcurves.worst_item_curves(inputs, worst), figures / "item_fit.svg")
@@ -104,6 +113,8 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     fig.norms_distribution(inputs.bank, figures / "norms.svg")
     fig.classification_by_distance(numbers["classification"], figures / "classification.svg")
     fig.calibration_diagrams(numbers["calibration"], figures / "calibration.svg")
+    full_form = numbers["person_fit"]["thresholds"][-1]["person_fit"]
+    fig.person_fit(numbers["person_fit"]["lz"], full_form, figures / "person_fit.svg")
     _log("figures", start)
     return numbers
 

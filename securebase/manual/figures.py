@@ -225,3 +225,29 @@ def calibration_diagrams(study: dict[str, Any], path: Path) -> None:
     axes[0].set_ylabel("share whose true quadrant is that style")
     figure.tight_layout()
     save(figure, path)
+
+
+def person_fit(distribution: dict[str, Any], threshold: float, path: Path) -> None:
+    """Full-form lz* of training respondents, of answers from the model and of random answers."""
+    edges = np.array(distribution["edges"])
+    centres = (edges[:-1] + edges[1:]) / 2
+    width = edges[1] - edges[0]
+    figure, axis = plt.subplots(figsize=(6.4, 3.6))
+    for key, label, colour in (
+        ("real", "training respondents", ACCENT),
+        ("model", "simulated from the model", GREY),
+        ("random", "uniform random answers", SECOND),
+    ):
+        axis.step(
+            centres,
+            np.array(distribution[key]["share"]) / width,
+            where="mid",
+            color=colour,
+            label=label,
+        )
+    axis.axvline(threshold, color="black", ls=":", lw=1)
+    axis.set_xlabel("lz* (full form); flagged left of the dotted line")
+    axis.set_ylabel("density")
+    axis.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
+    figure.tight_layout()
+    save(figure, path)

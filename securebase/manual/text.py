@@ -1,4 +1,4 @@
-"""The manual's text: 14 chapters rendered from ``numbers.json``, and nothing else.
+"""The manual's text: 15 chapters rendered from ``numbers.json``, and nothing else.
 
 Every number in the text is read from the numbers dictionary built by :mod:`build` (or from the
 constants of the analysis modules, which are part of the method); rendering is a pure function,
@@ -1345,6 +1345,193 @@ a cluster of statements is also real, but it is not what the style is about.
 """
 
 
+PERSON_FIT_CAPTION = (
+    "the person-fit statistic on the full form for training respondents, for answers simulated "
+    "from the model and for random answers"
+)
+CHECK_NAMES = {
+    "misfit_lz": "misfit: lz*",
+    "misfit_distance": "misfit: distance",
+    "misfit": "misfit (either)",
+    "contradictory": "contradictory wording",
+    "straight_line": "same answer",
+    "midpoint": "mostly neutral",
+    "any": "any flag",
+}
+PATTERN_NAMES = {
+    "random": "uniform random answers",
+    "straight_line": "the same answer everywhere (each of 1-5)",
+    "alternating": "alternating 1 and 5",
+}
+
+
+def _rate_rows(block: dict[str, Any]) -> list[list[str]]:
+    return [
+        [CHECK_NAMES[check], pct(block["full"][check]), pct(block["quick"][check])]
+        for check in CHECK_NAMES
+    ]
+
+
+def response_quality(n: dict[str, Any]) -> str:
+    p = n["person_fit"]
+    protocol = p["protocol"]
+    thresholds = table(
+        [
+            "answers",
+            "lz* below",
+            "distance from",
+            "same answer from",
+            "neutral from",
+            "contradiction from",
+        ],
+        [
+            [
+                f"{row['min_answers']}-{row['max_answers']}",
+                num(row["person_fit"]),
+                num(row["distance"]),
+                pct(row["same_answer"], 0),
+                pct(row["midpoint"], 0),
+                num(row["contradiction"]),
+            ]
+            for row in p["thresholds"]
+        ],
+    )
+    training = table(["check", "full form", "quick test"], _rate_rows(p["training"]))
+    held = p["held_out"]
+    if held is None:
+        held_text = "The held-out run has not been made yet."
+    else:
+        held_text = (
+            f"Held-out respondents ({count(held['full']['n'])} complete patterns on the full form; "
+            f"{count(held['quick']['n'])} of them, drawn at random, replayed through the quick "
+            "test), run once:\n\n" + table(["check", "full form", "quick test"], _rate_rows(held))
+        )
+    hits = table(
+        ["simulated pattern", "full form", "quick test"],
+        [
+            [
+                PATTERN_NAMES[name],
+                pct(p["simulated"]["full"][name]["any"]),
+                pct(p["simulated"]["quick"][name]["any"]),
+            ]
+            for name in PATTERN_NAMES
+        ],
+    )
+    lz = p["lz"]
+    full_cut = p["thresholds"][-1]["person_fit"]
+    names = {
+        "person_fit": "lz*",
+        "distance": "distance",
+        "contradictory": "contradiction",
+        "straight_line": "same answer",
+        "midpoint": "neutral",
+    }
+    weights = ", ".join(
+        f"{names[key]} {num(value, 2)}" for key, value in protocol["budget_weights"].items()
+    )
+    return f"""## 15. Person fit and response quality
+
+A score is only as good as the answers behind it. Before a result is shown, five checks look
+at the pattern of the answers; if any fails, the result page, the PDF and the email say that
+the answers cannot be scored well, offer to start again (and the full questionnaire), and show
+no style and no scores. The flags are stored with the result (`Result.quality`) and returned by
+the API.
+
+**Misfit.** The standardized log-likelihood statistic lz (Drasgow, Levine & Williams, 1985),
+in the form lz* corrected for the estimated theta (Snijders, 2001; for polytomous items
+Sinharay, 2016), at the posterior mode under the N(0, 1) prior; the two dimensions' terms are
+added into one statistic. For answers that follow the model it is close to standard normal
+(full form, {count(lz["model"]["n"])} simulees: mean {num(lz["model"]["mean"])}, SD
+{num(lz["model"]["sd"])}); low values mean misfit. The maintained implementations are in R
+(PerFit, PP); ours is checked against simulated answers by the test suite. On the training
+respondents the mean is {num(lz["real"]["mean"])} (SD {num(lz["real"]["sd"])}), on uniform
+random answers {num(lz["random"]["mean"])}.
+
+{figure("person_fit", PERSON_FIT_CAPTION)}
+
+The model-based lz* alone separates random answers poorly from real ones: real answers have a
+long left tail (local dependence, chapter 5, and some careless respondents). The second misfit
+statistic is therefore the Mahalanobis distance of the answers from those of the training
+respondents (mean and covariance of their answers as clicked; Meade & Craig, 2012), over the
+statements answered and turned into a normal deviate through the chi-square distribution with
+as many degrees of freedom as answers, so that it reads the same on 8 and on 36 answers. It
+uses how the statements go together in real answers, which random answers ignore. Either
+statistic beyond its threshold raises the misfit flag; the tables give each one's share too.
+
+**Same answer and mostly neutral.** The share of one answer among the statements worded one
+way and, at the same time, among the ten worded the other way (items 3, 15, 19, 22, 25, 27,
+29, 31, 33 and 35; the smaller of the two shares, for the answer where it is largest): clicking
+1 everywhere gives 100%, a consistent person who disagrees with the anxious statements and
+agrees with the secure ones gives 0%. Separately, the share of "neither agree nor disagree".
+A threshold is never above 100%, so the same answer to every statement, and the all-neutral
+pattern, are always flagged.
+
+**Contradictory wording.** On each dimension the person is scored twice, from the statements
+worded one way and from those worded the other way; the statistic is the larger of the two
+standardized gaps |EAP difference| / sqrt(SD1^2 + SD2^2). Agreeing with a statement and with
+its opposite pulls the two scores apart.
+
+**Too fast.** The site stores when each answer arrives and takes the median gap between
+answers. It is flagged when it is below the time a very fast reader needs for the median
+statement at {num(protocol["fast_reading_words_per_second"], 0)} words a second (600 words a
+minute: twice the top of the usual range of adult silent reading, 175 to 300 words a minute
+for non-fiction, average 238; Brysbaert, 2019). The public data have no response times, so
+this threshold cannot be checked against real respondents; it is deliberately lenient and
+only catches answering far faster than reading.
+
+**Thresholds** (`{p["command"]}`). Chosen on the complete training respondents (fixed 80%
+split, seed {protocol["split_seed"]}): {count(protocol["training_complete_respondents"])} full
+forms and {count(protocol["quick_test_replays"])} quick tests replayed with their real answers,
+because the statistics behave differently on 8 and on 36 answers. In each range of answer
+counts the checks share a false-alarm budget ({weights} parts); each check gets the most
+lenient threshold that flags no more than its part, and the budget is the largest that flags
+at most {pct(protocol["target_training_any"], 0)} of the training respondents in total (a
+margin under the 5% target). The split of the budget was chosen among
+{len(protocol["budget_candidates"])} candidates as the one that flags the most simulated random
+answers (training data and simulations only). The full-form misfit thresholds are lz* below
+{num(full_cut)} and distance from {num(p["thresholds"][-1]["distance"])}.
+
+{thresholds}
+
+Flagged among training respondents:
+
+{training}
+
+{held_text}
+
+Hit rates on simulated careless answers (any flag; {count(p["simulated"]["full"]["random"]["n"])}
+random patterns per form; the quick test replayed with them):
+
+{hits}
+
+**Limitations.** The "false alarms" on real respondents are not all false: these are unscreened
+online volunteers, some of whom answered carelessly, so the real false-alarm rate is lower than
+the flagged share and the hit rate on real careless answers is unknown. Random answers on the
+quick test are the hardest case: after 8 to 24 answers a random pattern often still looks like
+a possible person. With the chosen split of the budget, lz* flags only the most extreme
+patterns and the distance does most of the work. Item parameters were estimated on all
+respondents, held-out ones included (the thresholds and the flags were not). Response times
+are not in the public data; the speed threshold rests on reading research, not on this
+sample. Person-fit statistics detect answers
+that do not fit the model; they cannot tell why (carelessness, a misunderstanding, or a person
+the model describes badly), which is why the page offers to start again rather than judging.
+
+References:
+
+- Brysbaert, M. (2019). How many words do we read per minute? A review and meta-analysis of
+  reading rate. *Journal of Memory and Language, 109*, 104047.
+- Drasgow, F., Levine, M. V., & Williams, E. A. (1985). Appropriateness measurement with
+  polychotomous item response models and standardized indices. *British Journal of
+  Mathematical and Statistical Psychology, 38*, 67-86.
+- Meade, A. W., & Craig, S. B. (2012). Identifying careless responses in survey data.
+  *Psychological Methods, 17*, 437-455.
+- Sinharay, S. (2016). Asymptotically correct standardization of person-fit statistics beyond
+  dichotomous items. *Psychometrika, 81*, 992-1013.
+- Snijders, T. A. B. (2001). Asymptotic null distribution of person fit statistics with
+  estimated person parameter. *Psychometrika, 66*, 331-342.
+"""
+
+
 CHAPTERS = (
     title_page,
     purpose,
@@ -1361,6 +1548,7 @@ CHAPTERS = (
     validity,
     limitations,
     calibration_study,
+    response_quality,
 )
 
 

@@ -13,12 +13,15 @@ joint region is :func:`regions.joint_region`; the style probabilities, ranges an
 describe the true position, calibrated against simulated people (:mod:`certainty`, which also
 holds how often a second sitting gives the same style), and the GRM's own classification
 figures are in :mod:`classification`.
+``Result.quality`` (:mod:`response_quality`) says whether the answers can be scored well at
+all.
 """
 
 from securebase.psychometrics.adaptive import AdaptiveTest
 from securebase.psychometrics.bank import Item, ItemBank, item_bank
 from securebase.psychometrics.change import Change, DimensionChange, reliable_change
 from securebase.psychometrics.norms import ADULT_AGE_BANDS, NormSample
+from securebase.psychometrics.response_quality import ResponseQuality
 from securebase.psychometrics.scoring import DimensionScore, Result, score
 from securebase.psychometrics.styles import STYLES
 
@@ -32,6 +35,7 @@ __all__ = [
     "Item",
     "ItemBank",
     "NormSample",
+    "ResponseQuality",
     "Result",
     "item_bank",
     "reliable_change",

@@ -63,6 +63,7 @@ from securebase.psychometrics.adaptive_rules import (
 from securebase.psychometrics.bank import ItemBank, item_bank
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS
+from securebase.psychometrics.response_quality import assess
 from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, validate_answer
 
 STATE_VERSION = 1
@@ -271,6 +272,7 @@ class AdaptiveTest:
         probability that the full form lands on the reported side of the cut, tempered with the
         temperature fitted on training respondents' real full-form answers
         (:func:`~securebase.psychometrics.adaptive_rules.shown_high_probability`), multiplied.
+        ``quality`` holds the response-quality checks of the answers given.
         """
         norms = self._bank.norms.select(gender, age, age_band)
         result = self._scorer.result(dict(self._answers), norms, form="adaptive")
@@ -279,7 +281,8 @@ class AdaptiveTest:
         temperature = np.array([self._rules.temperature[d] for d in DIMENSIONS])
         same_side = shown_high_probability(p_forecast, high, temperature)
         agreement = float(np.prod(np.where(high, same_side, 1.0 - same_side)))
-        return replace(result, full_form_agreement=agreement)
+        quality = assess(self._answers, bank=self._bank)
+        return replace(result, full_form_agreement=agreement, quality=quality)
 
     # -- selection and stopping --------------------------------------------------------------
 

@@ -19,7 +19,7 @@ value. :func:`percentile_intervals` gives the model's own (unwidened) grid-poste
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -30,6 +30,7 @@ from securebase.psychometrics.bank import Item, ItemBank, item_bank
 from securebase.psychometrics.certainty import high_probabilities, shown_sd, theta_range
 from securebase.psychometrics.grm import FloatArray, item_information, log_category_probabilities
 from securebase.psychometrics.norms import DIMENSIONS, NormSample, NormTable
+from securebase.psychometrics.response_quality import ResponseQuality, assess
 from securebase.psychometrics.styles import STYLES, most_likely_style, style_of, style_probabilities
 
 GRID = np.linspace(-6.0, 6.0, 121)
@@ -119,6 +120,11 @@ class Result:
     ``norm_group`` names the group the percentiles compare with and ``norm_sample`` describes
     it (:class:`~securebase.psychometrics.norms.NormSample`); :func:`score` always sets it,
     only results stored before it existed lack it.
+
+    ``quality`` says whether the answers can be scored well
+    (:class:`~securebase.psychometrics.response_quality.ResponseQuality`: flags and the
+    statistics behind them); :func:`score` and ``AdaptiveTest.result()`` set it, results stored
+    before it existed lack it (``None``: not checked).
     """
 
     style: str
@@ -128,6 +134,7 @@ class Result:
     norm_group: str
     norm_sample: NormSample | None = None
     full_form_agreement: float | None = None
+    quality: ResponseQuality | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (the shape the website stores and renders)."""
@@ -139,6 +146,7 @@ class Result:
             "norm_group": self.norm_group,
             "norm_sample": None if self.norm_sample is None else self.norm_sample.to_dict(),
             "full_form_agreement": self.full_form_agreement,
+            "quality": None if self.quality is None else self.quality.to_dict(),
         }
 
     @classmethod
@@ -146,6 +154,7 @@ class Result:
         """Rebuild a stored :meth:`to_dict`; also reads results stored before the newer fields."""
         sample = data.get("norm_sample")
         agreement = data.get("full_form_agreement")
+        quality = data.get("quality")
         return cls(
             style=str(data["style"]),
             style_probabilities={k: float(v) for k, v in data["style_probabilities"].items()},
@@ -154,6 +163,7 @@ class Result:
             norm_group=str(data["norm_group"]),
             norm_sample=None if sample is None else NormSample.from_dict(sample),
             full_form_agreement=None if agreement is None else float(agreement),
+            quality=None if quality is None else ResponseQuality.from_dict(quality),
         )
 
 
@@ -343,6 +353,7 @@ def score(
     ``gender`` ("female", "male", "other"; ``None`` for no answer) and ``age_band`` (one of
     :data:`~securebase.psychometrics.norms.ADULT_AGE_BANDS`) or ``age`` select the norm group
     used for the percentiles; the default is all adults (18+) of the calibration sample.
+    The result's ``quality`` holds the response-quality checks of the answers.
     ``bank`` defaults to the shipped bank and is only overridden for evaluation with refitted
     parameters. The certainty (style probabilities, ``se``, percentile ranges) is widened with
     the full form's calibrated factors, whatever subset was answered; the quick test uses its
@@ -351,7 +362,8 @@ def score(
     bank = bank if bank is not None else item_bank()
     scorer = scorer_for(bank)
     norms = bank.norms.select(gender, age, age_band)
-    return scorer.result(validate_answers(answers, scorer.n_items), norms)
+    valid = validate_answers(answers, scorer.n_items)
+    return replace(scorer.result(valid, norms), quality=assess(valid, bank=bank))
 
 
 __all__ = [

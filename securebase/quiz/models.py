@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.db.models.functions import Now
 
 
 def new_token() -> str:
@@ -74,6 +75,10 @@ class Answer(models.Model):
     item = models.PositiveSmallIntegerField()
     value = models.PositiveSmallIntegerField()
     position = models.PositiveSmallIntegerField()
+    # Set by the database when the row is stored, so every way of storing an answer records
+    # it; the gaps between answers give the time per answer (``services.seconds_per_answer``).
+    # Empty for answers stored before it existed.
+    answered_at = models.DateTimeField(db_default=Now(), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]

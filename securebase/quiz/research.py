@@ -23,6 +23,17 @@ from securebase.quiz.question_order import FULL_FORM_LENGTH
 
 ITEM_COLUMNS = [f"Q{number}" for number in range(1, FULL_FORM_LENGTH + 1)]
 SCORE_FIELDS = ("theta", "se", "percentile", "mean")
+#: The response-quality checks (empty for results stored before them): the flags joined by
+#: "|" and the statistics behind them.
+QUALITY_FIELDS = (
+    "person_fit",
+    "same_answer_share",
+    "midpoint_share",
+    "contradiction",
+    "distance",
+    "seconds_per_answer",
+)
+QUALITY_COLUMNS = ["quality_flags", *(f"quality_{field}" for field in QUALITY_FIELDS)]
 COLUMNS = [
     *ITEM_COLUMNS,
     "form",
@@ -34,6 +45,7 @@ COLUMNS = [
     *(f"p_{style}" for style in STYLES),
     *(f"{dim}_{field}" for dim in ("anxiety", "avoidance") for field in SCORE_FIELDS),
     "chain",
+    *QUALITY_COLUMNS,
 ]
 
 
@@ -64,10 +76,22 @@ def research_rows() -> Iterator[dict[str, Any]]:
                 row[f"{dim}_{field}"] = "" if value is None else round(float(value), 4)
         # Pseudonymous: the same for every sitting of one person's retakes, and nothing else.
         row["chain"] = sittings.chain_key(session)
+        row.update(_quality_columns(result.get("quality")))
         rows.append(row)
     random.SystemRandom().shuffle(rows)
     rows.sort(key=lambda row: row["completed_month"])
     yield from rows
+
+
+def _quality_columns(quality: dict[str, Any] | None) -> dict[str, Any]:
+    """The quality columns of one stored result (all empty when it was never checked)."""
+    if quality is None:
+        return dict.fromkeys(QUALITY_COLUMNS, "")
+    row: dict[str, Any] = {"quality_flags": "|".join(quality["flags"])}
+    for field in QUALITY_FIELDS:
+        value = quality.get(field)
+        row[f"quality_{field}"] = "" if value is None else round(float(value), 4)
+    return row
 
 
 def write_csv(out: IO[str]) -> int:

@@ -126,6 +126,56 @@ class NormSampleOut(Schema):
     source: str = Field(..., description="where the norm group's answers come from")
 
 
+class QualityOut(Schema):
+    flags: list[Literal["midpoint", "straight_line", "contradictory", "misfit", "too_fast"]] = (
+        Field(
+            ...,
+            description="checks the answers failed; empty when none did. Any flag means the "
+            "answers cannot be scored well: do not present the style as a finding about the "
+            "person. midpoint: mostly 'neither agree nor disagree'; straight_line: (nearly) the "
+            "same answer to every statement, including those worded the other way round; "
+            "contradictory: statements worded in opposite directions point to different "
+            "positions; misfit: the pattern is unlikely under the scoring model (lz* person "
+            "fit) or unlike real answers (distance); too_fast: answered faster than the "
+            "statements can be read",
+        )
+    )
+    n_answers: int = Field(..., description="how many answers were checked")
+    person_fit: float | None = Field(
+        ...,
+        description="lz* person-fit statistic (about standard normal when the answers follow "
+        "the model; low values mean misfit); null with fewer than 2 answers",
+    )
+    same_answer_share: float = Field(
+        ...,
+        description="0..1: share of one answer among the statements worded each way (the "
+        "smaller of the two shares, for the answer where it is largest)",
+    )
+    midpoint_share: float = Field(..., description="0..1: share of answers that were 3")
+    contradiction: float | None = Field(
+        ...,
+        description="largest standardized gap (|z|) between the scores from statements worded "
+        "one way and those worded the other way on a dimension; null when no dimension had both",
+    )
+    distance: float | None = Field(
+        None,
+        description="Mahalanobis distance of the answers from those of the calibration sample, "
+        "as a normal deviate (high means unusual; a misfit flag when above its threshold); "
+        "null for results stored before it existed",
+    )
+    seconds_per_answer: float | None = Field(
+        None, description="median seconds between answers; null when not measured"
+    )
+    reading_seconds: float | None = Field(
+        None,
+        description="seconds a very fast reader (600 words a minute) needs for the median "
+        "statement; answers faster than this are flagged too_fast",
+    )
+    thresholds: dict[str, float] = Field(
+        ..., description="the limits these answers were checked against (for their number)"
+    )
+
+
 class ResultOut(Schema):
     style: Literal["secure", "anxious", "avoidant", "disorganized"] = Field(
         ...,
@@ -154,6 +204,11 @@ class ResultOut(Schema):
     norm_group: str = Field(..., description="who the percentiles compare with")
     norm_sample: NormSampleOut | None = Field(
         ..., description="the norm group described; null for results stored before norms had it"
+    )
+    quality: QualityOut | None = Field(
+        None,
+        description="whether the answers can be scored well; null for results stored before "
+        "the checks existed",
     )
 
 

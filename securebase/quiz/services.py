@@ -9,16 +9,20 @@ answer and becomes a no-op instead of a second, conflicting write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import statistics
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from securebase.psychometrics import AdaptiveTest, Item, Result, item_bank
 from securebase.psychometrics.adaptive import TYPICAL_LENGTH_RANGE
 from securebase.psychometrics.norms import ADULT_AGE_BANDS, GENDERS, NormSample
+from securebase.psychometrics.response_quality import with_timing
 from securebase.quiz.models import Answer, QuizForm, QuizSession
 from securebase.quiz.question_order import (
     ADAPTIVE_TYPICAL_LENGTH,
@@ -30,6 +34,8 @@ from securebase.quiz.question_order import (
 
 ANSWER_VALUES = range(1, 6)
 TOKEN_MAX_LENGTH = 64
+#: The time per answer is judged only from this many gaps between timed answers on.
+MIN_TIMED_GAPS = 4
 
 
 class SessionNotFound(Exception):
@@ -237,7 +243,7 @@ def _save(session: QuizSession, order: QuestionOrder) -> None:
     # it is listed.
     changed = ["state", "updated_at"]
     if order.next_item() is None:
-        session.result = order.result().to_dict()
+        session.result = _scored(session, order).to_dict()
         session.completed_at = timezone.now()
         changed += ["result", "completed_at"]
     session.save(update_fields=changed)
@@ -328,6 +334,44 @@ def go_back(token: str, *, current_item: int | None = None) -> Step:
         return _step(session, order)
 
 
+def seconds_per_answer(session: QuizSession) -> float | None:
+    """Median seconds between consecutive stored answers; ``None`` when too few are timed.
+
+    The first answer has no gap (it follows the instructions), answers stored before times
+    were recorded have none, and an answer stored out of order (taken back, then given
+    again) gives no negative gap.
+    """
+    times = list(
+        session.answers.exclude(answered_at=None)
+        .order_by("position")
+        .values_list("answered_at", flat=True)
+    )
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(times)]
+    gaps = [gap for gap in gaps if gap >= 0]
+    return statistics.median(gaps) if len(gaps) >= MIN_TIMED_GAPS else None
+
+
+def _scored(
+    session: QuizSession,
+    order: QuestionOrder,
+    *,
+    gender: str | None = None,
+    age_band: str | None = None,
+) -> Result:
+    """The order's result with the time per answer added to its response-quality checks.
+
+    Only when ``SECUREBASE_TIMING_CHECK`` is on (off where a program answers the quiz).
+    """
+    result = order.result(gender=gender, age_band=age_band)
+    if not settings.SECUREBASE_TIMING_CHECK:
+        return result
+    seconds = seconds_per_answer(session)
+    if seconds is None or result.quality is None:
+        return result
+    quality = with_timing(result.quality, seconds, list(order.answers))
+    return replace(result, quality=quality)
+
+
 def get_result(session: QuizSession) -> Result:
     """The result stored at completion (never re-scored, so it cannot drift)."""
     if not session.is_completed or not session.result:
@@ -352,7 +396,8 @@ def choose_norm_group(token: str, gender: str | None, age_band: str | None) -> R
         session = _locked_session(token)
         if not session.is_completed:
             raise NotFinished
-        result = order_for(session.form, session.state).result(gender=gender, age_band=age_band)
+        order = order_for(session.form, session.state)
+        result = _scored(session, order, gender=gender, age_band=age_band)
         session.result = result.to_dict()
         keep = session.consent_research
         session.gender = (gender or "") if keep else ""

@@ -22,7 +22,11 @@ and says exactly one thing. The names below are the contract with the PDF and ma
 - ``report.norm`` (:class:`NormReport`: who the person is compared with, in plain words);
 - ``report.claim_tiers`` ("About people with your style" holds only findings from studies that
   measured adult attachment by self-report, like this quiz; the rest is "Related research");
-- ``report.style_page`` (daily life, strengths, growth edges, next steps).
+- ``report.style_page`` (daily life, strengths, growth edges, next steps);
+- ``report.quality`` (:class:`QualityNotice`, ``None`` when the answers passed every check):
+  when set, the templates show it (``reports/_quality_notice.html``) instead of the style,
+  the scores and the style page, because answers that cannot be scored well say nothing
+  reliable about the person.
 
 Style names shown to people come only from :data:`STYLE_NAMES`: the machine value
 ``"disorganized"`` (kept in the scoring API) is shown as "Fearful-avoidant".
@@ -47,6 +51,7 @@ from securebase.newsletter.addresses import address_hash, normalise_email
 from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.psychometrics.certainty import retest_agreement
 from securebase.psychometrics.norms import NormSample
+from securebase.psychometrics.response_quality import ResponseQuality
 from securebase.quiz.services import delete_session, get_result
 from securebase.reports.chart import Chart, build_chart
 from securebase.reports.models import DeletedResult, ReportEmail
@@ -281,6 +286,72 @@ class ClaimTier:
     related: bool = False
 
 
+#: What each response-quality flag means, in plain and kind words (the order of
+#: ``response_quality.FLAGS``: the most specific reason first).
+QUALITY_REASONS = {
+    "midpoint": 'Your answers were mostly in the middle ("neither agree nor disagree"), '
+    "so no style describes you well.",
+    "straight_line": "You gave the same answer to almost every statement, even to statements "
+    "that say opposite things.",
+    "contradictory": "Some of your answers pull in opposite directions: you agreed (or "
+    "disagreed) with statements that say opposite things.",
+    "misfit": "Your answers do not follow the pattern we see in most people's answers, so any "
+    "score from them could be far off.",
+    "too_fast": "You answered faster than most people can read the statements.",
+}
+QUALITY_HEADLINE = "We cannot give you a clear result from these answers"
+QUALITY_KIND = (
+    "This happens, and it says nothing bad about you. It can happen when the statements do "
+    "not fit your life right now, when you are unsure, or when you click through quickly."
+)
+QUALITY_ADVICE = (
+    "If you would like a result, please try again when you have a few quiet minutes. Read "
+    "each statement and pick the answer that fits you best, even if it fits only a little."
+)
+QUALITY_FULL_FORM = (
+    "The full questionnaire (36 statements) gives the most careful result; you can choose it "
+    "when you start again."
+)
+QUALITY_WHY_NO_STYLE = (
+    "We do not show a style or scores: from answers like these they would describe the "
+    "pattern of clicks, not you."
+)
+
+
+@dataclass(frozen=True)
+class QualityNotice:
+    """What the result says instead of a style when the answers cannot be scored well.
+
+    ``reasons`` holds one plain sentence per failed check (:data:`QUALITY_REASONS`);
+    ``full_form`` is the nudge towards the full questionnaire, empty after the full one.
+    """
+
+    flags: tuple[str, ...]
+    headline: str
+    reasons: list[str]
+    kind: str
+    why_no_style: str
+    advice: str
+    full_form: str
+
+
+def quality_notice(quality: ResponseQuality | None, form: str) -> QualityNotice | None:
+    """The notice for a flagged result; ``None`` when nothing was flagged (or never checked)."""
+    if quality is None or not quality.is_flagged:
+        return None
+    # "Mostly in the middle" already says "the same answer" when that answer was the middle.
+    said = [f for f in quality.flags if not (f == "straight_line" and "midpoint" in quality.flags)]
+    return QualityNotice(
+        flags=quality.flags,
+        headline=QUALITY_HEADLINE,
+        reasons=[QUALITY_REASONS[flag] for flag in said],
+        kind=QUALITY_KIND,
+        why_no_style=QUALITY_WHY_NO_STYLE,
+        advice=QUALITY_ADVICE,
+        full_form=QUALITY_FULL_FORM if form != "full" else "",
+    )
+
+
 @dataclass(frozen=True)
 class CitedClaim:
     """A finding as the PDF prints it: with the numbers of its entries in the reference list."""
@@ -357,6 +428,8 @@ class ReportContext:
     measure_citation: str
     measure_line: str = MEASURE_LINE
     chances_line: str = CHANCES_LINE
+    #: Set when the answers cannot be scored well: shown instead of the style and scores.
+    quality: QualityNotice | None = None
     #: (strength, what it requires) in the content app's words, strongest first.
     strength_words: tuple[tuple[str, str], ...] = tuple(
         (strength, STRENGTH_WORDS[strength]) for strength in STRENGTHS
@@ -675,6 +748,7 @@ def build_report_context(session: QuizSession) -> ReportContext:
         claim_tiers=claim_tiers(result.style, claims),
         references=_unique_references(claims),
         measure_citation=item_bank().citation,
+        quality=quality_notice(result.quality, session.form),
     )
 
 

@@ -14,7 +14,9 @@ PHONE_HEIGHT = 844
 SCREENS = 5
 #: Save the PDF, email it, share: all three within the first two phone screens.
 ACTIONS = (".report-actions a.pdf-action", ".report-actions summary.email-action", "a.share-action")
-NEAR_BOUNDARY = {"anxiety": 3, "avoidance": 3}
+# Avoidance between the lines without "neither agree nor disagree" throughout (which the page
+# would flag as mostly neutral instead of showing a style).
+NEAR_BOUNDARY = {"anxiety": 4, "avoidance": (3, 3, 2, 4)}
 # Between the two longest names ("Fearful-avoidant and Anxious"): the tallest headline.
 LONGEST_HEADLINE = {"anxiety": 5, "avoidance": 3}
 

@@ -77,7 +77,7 @@ def test_a_hand_edited_number_is_caught(numbers):
 
 def test_all_fourteen_chapters_and_figures_are_present(numbers):
     text = render(numbers)
-    for chapter in range(1, 15):
+    for chapter in range(1, 16):
         assert f"\n## {chapter}. " in text
     for name in (
         "information_se",
@@ -161,3 +161,14 @@ def test_readme_quotes_the_generated_figures(numbers):
     expected.append(f"({quick_r} against {short_r})")
     missing = [phrase for phrase in expected if phrase not in readme]
     assert not missing, f"README.md no longer quotes the generated figures: {missing}"
+
+
+def test_person_fit_chapter_quotes_the_generated_thresholds_and_rates(numbers):
+    from securebase.manual.person_fit import person_fit_facts
+
+    stored = {key: value for key, value in numbers["person_fit"].items() if key != "lz"}
+    assert _as_json(person_fit_facts()) == stored, REBUILD
+    text = render(numbers)
+    assert "\n## 15. Person fit and response quality" in text
+    assert "(figures/person_fit.svg)" in text
+    assert (MANUAL / "figures" / "person_fit.svg").is_file()

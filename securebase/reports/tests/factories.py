@@ -15,10 +15,16 @@ KEYED = {
 }
 
 
-def clicked(item_number: int, keyed: dict[str, int]) -> int:
-    """The answer to click so that the keyed answer is ``keyed[dimension]``."""
+def clicked(item_number: int, keyed: dict[str, int | tuple[int, ...]]) -> int:
+    """The answer to click so that the keyed answer is ``keyed[dimension]``.
+
+    A tuple of levels is cycled over the dimension's items, e.g. ``(3, 3, 2, 4)``: near 3
+    without answering "neither agree nor disagree" throughout, which would be flagged as
+    mostly neutral (``psychometrics.response_quality``).
+    """
     item = item_bank().item(item_number)
-    value = keyed[item.dimension]
+    level = keyed[item.dimension]
+    value = level[item_number // 2 % len(level)] if isinstance(level, tuple) else level
     return 6 - value if item.reverse else value
 
 
@@ -27,7 +33,7 @@ def finished_session(
     *,
     form: str = "adaptive",
     consent_research: bool = False,
-    keyed: dict[str, int] | None = None,
+    keyed: dict[str, int | tuple[int, ...]] | None = None,
 ) -> QuizSession:
     """Drive a session to its result with a fixed answer pattern."""
     pattern = keyed or KEYED[style]

@@ -30,7 +30,7 @@ PATTERNS = {
     "anxious": {"anxiety": 5, "avoidance": 1},
     "avoidant": {"anxiety": 1, "avoidance": 5},
     "fearful-avoidant": {"anxiety": 5, "avoidance": 5},
-    "near-boundary": {"anxiety": 4, "avoidance": 3},
+    "near-boundary": {"anxiety": 4, "avoidance": (3, 3, 2, 4)},
 }
 # One number from each group of help lines, as printed (paper cannot follow a tel: link).
 HELP_NUMBERS = ("112", "988", "116 123", "13 11 14", "741741", "1-800-799-7233", "0808 2000 247")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quiz', '0003_session_gender_age_band'),
+        ('quiz', '0004_answer_answered_at'),
     ]
 
     operations = [
