@@ -59,7 +59,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy securebase/psychometrics
+	$(BIN)/mypy securebase
 
 migrations-check: $(VENV)/.dev
 	$(MANAGE) makemigrations --check --dry-run
