@@ -162,9 +162,9 @@ class RealValues:
         if name == "position" and route.startswith("quiz/"):
             return "1"
         if name == "slug" and route.startswith("share/"):
-            from securebase.reports.services import SHARE_SLUGS
+            from securebase.psychometrics.styles import STYLE_SLUGS
 
-            return SHARE_SLUGS[self.style()]
+            return STYLE_SLUGS[self.style()]
         if name == "name" and route.startswith("method/figures/"):
             return self.method_figure()
         return None

@@ -17,15 +17,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# The four styles the quiz reports (same order as securebase.psychometrics.STYLES). Kept
-# here too so that the knowledge base does not import the numerical scoring package.
-STYLES: tuple[str, ...] = ("secure", "anxious", "avoidant", "disorganized")
+from securebase.psychometrics.styles import STYLE_NAMES, STYLE_SLUGS, STYLES
 
-# The address of a style page where it differs from the machine value: people read the
-# high-high quadrant as fearful-avoidant, so that is its address too ("disorganized" names an
-# infant classification the quiz does not measure, and stays only in the API and the data).
-STYLE_SLUGS: dict[str, str] = {"disorganized": "fearful-avoidant"}
+# A style page's address is the name people read (psychometrics.styles.STYLE_SLUGS): the
+# high-high quadrant's page is /styles/fearful-avoidant/, and its machine value
+# ("disorganized", an infant classification the quiz does not measure) only redirects there.
 STYLE_BY_SLUG: dict[str, str] = {slug: style for style, slug in STYLE_SLUGS.items()}
+#: Machine values whose page lives at another address (their old address redirects).
+RENAMED_STYLES: frozenset[str] = frozenset(
+    style for style, slug in STYLE_SLUGS.items() if slug != style
+)
 
 
 def style_slug(style: str) -> str:
@@ -46,11 +47,7 @@ GROUPS: tuple[str, ...] = (
 )
 
 GROUP_LABELS: dict[str, str] = {
-    "secure": "Secure",
-    "anxious": "Anxious",
-    "avoidant": "Avoidant",
-    # Shown to people as fearful-avoidant; "disorganized" stays the machine value.
-    "disorganized": "Fearful-avoidant",
+    **STYLE_NAMES,
     "insecure": "Insecure (in general)",
     "mothers": "Mothers",
     "fathers": "Fathers",

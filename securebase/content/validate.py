@@ -21,9 +21,9 @@ from securebase.content.entities import (
     EVIDENCE_KIND_WORDS,
     GROUPS,
     LARGE_STUDY_N,
+    RENAMED_STYLES,
     STRENGTHS,
     STYLE_BY_SLUG,
-    STYLE_SLUGS,
     STYLES,
     Claim,
     Library,
@@ -384,7 +384,7 @@ def link_problem(library: Library, href: str, body: Rendered) -> str | None:
         return None
     if parts.path.startswith("/styles/") and parts.path != "/styles/":
         style = parts.path.removeprefix("/styles/").rstrip("/")
-        if style in STYLE_SLUGS:
+        if style in RENAMED_STYLES:
             return f"the page's address is /styles/{style_slug(style)}/"
         return None if STYLE_BY_SLUG.get(style, style) in STYLES else "there is no such style"
     try:

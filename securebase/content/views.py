@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from securebase.content import services
-from securebase.content.entities import STYLE_BY_SLUG, STYLE_SLUGS, style_slug
+from securebase.content.entities import RENAMED_STYLES, STYLE_BY_SLUG, style_slug
 from securebase.content.library import get_library
 
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
@@ -48,7 +48,7 @@ def style_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @PUBLIC_CACHE
 def style_detail(request: HttpRequest, style: str) -> HttpResponse:
-    if style in STYLE_SLUGS:
+    if style in RENAMED_STYLES:
         # The page's old address, the machine value ("disorganized"): links kept from then.
         return redirect(f"/styles/{style_slug(style)}/", permanent=True)
     style = STYLE_BY_SLUG.get(style, style)

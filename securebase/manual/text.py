@@ -12,13 +12,10 @@ from typing import Any
 
 from securebase.manual import dif as dif_method
 from securebase.manual.fmt import count, dec, items, num, pct, table
+from securebase.psychometrics.styles import STYLE_NAMES as SITE_STYLE_NAMES
 
-STYLE_NAMES = {
-    "secure": "secure",
-    "anxious": "anxious",
-    "avoidant": "avoidant",
-    "disorganized": "fearful-avoidant",
-}
+#: The site's names of the styles, in running text.
+STYLE_NAMES = {style: name.lower() for style, name in SITE_STYLE_NAMES.items()}
 FIGURES = "figures"
 ITEM_HEADER = [
     "item",

@@ -21,6 +21,18 @@ from scipy.optimize import brentq
 from securebase.psychometrics.grm import FloatArray, expected_score
 
 STYLES: tuple[str, str, str, str] = ("secure", "anxious", "avoidant", "disorganized")
+#: The names people read, one table for the site, the PDF, the mail, the manual and the content
+#: validator. The high-high quadrant keeps the machine value "disorganized" (scoring API) and is
+#: shown with Bartholomew's adult term: "disorganized" names an infant classification that the
+#: quiz does not measure.
+STYLE_NAMES: dict[str, str] = {
+    "secure": "Secure",
+    "anxious": "Anxious",
+    "avoidant": "Avoidant",
+    "disorganized": "Fearful-avoidant",
+}
+#: Public addresses of the style pages and share cards, named by the style people read.
+STYLE_SLUGS: dict[str, str] = {style: name.lower() for style, name in STYLE_NAMES.items()}
 MIDPOINT = 3.0
 
 

@@ -28,7 +28,8 @@ and says exactly one thing. The names below are the contract with the PDF and ma
   the scores and the style page, because answers that cannot be scored well say nothing
   reliable about the person.
 
-Style names shown to people come only from :data:`STYLE_NAMES`: the machine value
+Style names shown to people come only from
+:data:`securebase.psychometrics.styles.STYLE_NAMES`: the machine value
 ``"disorganized"`` (kept in the scoring API) is shown as "Fearful-avoidant".
 """
 
@@ -52,28 +53,13 @@ from securebase.psychometrics import STYLES, Result, item_bank
 from securebase.psychometrics.certainty import retest_agreement
 from securebase.psychometrics.norms import NormSample
 from securebase.psychometrics.response_quality import ResponseQuality
+from securebase.psychometrics.styles import STYLE_NAMES, STYLE_SLUGS
 from securebase.quiz.services import delete_session, get_result
 from securebase.reports.chart import Chart, build_chart
 from securebase.reports.models import DeletedResult, ReportEmail
 
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
-
-#: The one place where machine style values become the names people read.
-STYLE_NAMES = {
-    "secure": "Secure",
-    "anxious": "Anxious",
-    "avoidant": "Avoidant",
-    "disorganized": "Fearful-avoidant",
-}
-
-#: Public share pages are named by the style people read, never by anything personal.
-SHARE_SLUGS = {
-    "secure": "secure",
-    "anxious": "anxious",
-    "avoidant": "avoidant",
-    "disorganized": "fearful-avoidant",
-}
 
 #: The headline says "most likely X" only from this probability on; below it the answers are
 #: about as consistent with the runner-up, so the headline names both leading styles.
@@ -471,12 +457,12 @@ class ReportContext:
     @property
     def share_slug(self) -> str:
         """Slug of the public share page for this style (no token, no scores)."""
-        return SHARE_SLUGS[self.style]
+        return STYLE_SLUGS[self.style]
 
 
 def style_for_share_slug(slug: str) -> str:
     """Machine style of a share page slug; ``KeyError`` for anything else."""
-    for style, candidate in SHARE_SLUGS.items():
+    for style, candidate in STYLE_SLUGS.items():
         if candidate == slug:
             return style
     raise KeyError(slug)

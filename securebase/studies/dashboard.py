@@ -25,7 +25,7 @@ from django.conf import settings
 from scipy import stats
 
 from securebase.psychometrics import STYLES, Result, item_bank, reliable_change
-from securebase.studies.exports import STYLE_LABELS
+from securebase.psychometrics.styles import STYLE_NAMES
 
 DIMENSIONS = ("anxiety", "avoidance")
 Z95 = 1.959964
@@ -241,7 +241,7 @@ def build(
         reached=reached,
         minutes_median=statistics.median(minutes) if minutes else None,
         minutes_quartiles=_quartiles(minutes),
-        styles=[Share(STYLE_LABELS[s], style_counts.get(s, 0), len(done)) for s in STYLES],
+        styles=[Share(STYLE_NAMES[s], style_counts.get(s, 0), len(done)) for s in STYLES],
         percentiles=percentiles,
         reliability=_reliability(done),
         flagged=Share("Flagged answers", flagged, len(done)),

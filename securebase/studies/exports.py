@@ -21,15 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from securebase.psychometrics import STYLES, item_bank
+from securebase.psychometrics.styles import STYLE_NAMES
 from securebase.studies.models import Participant, Study
 
 ITEMS = range(1, 37)
-STYLE_LABELS = {
-    "secure": "Secure",
-    "anxious": "Anxious",
-    "avoidant": "Avoidant",
-    "disorganized": "Fearful-avoidant",
-}
+
 ANSWER_LABELS = {
     1: "Strongly disagree",
     2: "Disagree",
@@ -95,10 +91,10 @@ def _columns() -> list[Column]:
             Column(f"{dimension}_pct_hi", "number", f"{dimension.title()}: 95% range, high end"),
         ]
     columns.append(Column("norm_group", "string", "Norm group the percentiles compare with"))
-    columns.append(Column("style", "string", "Most likely style", STYLE_LABELS))
+    columns.append(Column("style", "string", "Most likely style", STYLE_NAMES))
     for style in STYLES:
         columns.append(
-            Column(f"p_{style}", "number", f"Chance the true position is {STYLE_LABELS[style]}")
+            Column(f"p_{style}", "number", f"Chance the true position is {STYLE_NAMES[style]}")
         )
     columns.append(
         Column("quality_flags", "string", "Response-quality flags, space-separated (empty: none)")

@@ -12,9 +12,9 @@ from scipy.stats import norm
 
 from securebase.psychometrics import DimensionScore, Result, item_bank
 from securebase.psychometrics.data import default_data_path, load_ecr_csv
+from securebase.psychometrics.styles import STYLE_NAMES
 from securebase.reports import chart, group_density
 from securebase.reports.plain_words import statistical_terms_in
-from securebase.reports.services import STYLE_NAMES
 
 SVG = "{http://www.w3.org/2000/svg}"
 
