@@ -10,7 +10,7 @@ from securebase.quiz import services as quiz
 from securebase.quiz.models import QuizSession
 from securebase.reports.mail import report_message
 from securebase.reports.models import ReportEmail
-from securebase.reports.pdf import render_pdf
+from securebase.reports.pdf import pdf_for
 from securebase.reports.services import (
     QUALITY_FULL_FORM,
     QUALITY_HEADLINE,
@@ -89,7 +89,7 @@ def test_consistent_answers_keep_their_style(client) -> None:
 def test_the_pdf_and_the_mail_say_the_same() -> None:
     session = _neutral("adaptive")
     report = build_report_context(session)
-    pages, text = pdf_info(render_pdf(session))
+    pages, text = pdf_info(pdf_for(session))
     flat = " ".join(text.split())
     assert QUALITY_HEADLINE in flat
     assert "Your two scores" not in flat and "How sure is this?" not in flat
