@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
 
+from securebase.core import limits
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
 from securebase.newsletter import services
@@ -19,7 +19,6 @@ from securebase.newsletter.forms import SubscribeForm
 from securebase.newsletter.services import LinkState
 from securebase.newsletter.tokens import CONFIRM_MAX_AGE_SECONDS
 
-SUBSCRIBE_RATE_PER_IP = "10/h"
 VALID_DAYS = CONFIRM_MAX_AGE_SECONDS // 86400
 
 # Status codes for link pages: a forged or used link is a bad request, an old one is gone.
@@ -27,12 +26,9 @@ _STATUS = {LinkState.INVALID: 400, LinkState.EXPIRED: 410}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(
-    group="newsletter.subscribe", key="ip", rate=SUBSCRIBE_RATE_PER_IP, method="POST", block=False
-)
 def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if getattr(request, "limited", False):
+        if limits.NEWSLETTER_SUBSCRIBE.reached(request) is not None:
             return private_response(rate_limited(request, None))  # type: ignore[arg-type]
         form = SubscribeForm(request.POST)
         if form.is_valid():

@@ -16,9 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 
+from securebase.core import limits
 from securebase.psychometrics import item_bank
 from securebase.quiz import hooks, services, sittings
-from securebase.quiz.ratelimits import start_is_limited
 from securebase.quiz.schemas import (
     AnswerIn,
     BackIn,
@@ -140,7 +140,7 @@ def _step_body(step: services.Step) -> dict[str, Any]:
 def create_session(request: HttpRequest, body: StartIn) -> Status:
     if not _body_is_object(request):
         return Status(422, NOT_AN_OBJECT)
-    if start_is_limited(request):
+    if limits.QUIZ_START.reached(request) is not None:
         return Status(
             429, {"error": "rate_limited", "detail": "Too many new sessions; try again later."}
         )

@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
+from securebase.core import limits
 from securebase.core.privacy import private_response
 from securebase.core.views import rate_limited
 from securebase.psychometrics import item_bank
 from securebase.quiz import hooks, services
 from securebase.quiz.forms import AnswerForm, NormGroupForm, StartForm
 from securebase.quiz.models import QuizSession
-from securebase.quiz.ratelimits import start_is_limited
 
 # The Django session (cookie) remembers this browser's quiz so it can resume it.
 SESSION_KEY = "quiz_token"
@@ -68,7 +68,7 @@ def start(request: HttpRequest) -> HttpResponse:
             if in_progress is not None and request.POST.get("confirm") != "delete":
                 # Starting again deletes the unfinished answers: ask first, say what goes.
                 return _confirm_start_again(request, form, in_progress)
-            if start_is_limited(request):
+            if limits.QUIZ_START.reached(request) is not None:
                 return rate_limited(request, Exception("quiz start rate limit"))
             if in_progress is not None:
                 services.delete_session(in_progress.token)

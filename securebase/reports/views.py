@@ -9,15 +9,14 @@ to public pages and carry no token, so they are ordinary public pages.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import get_usage
 
 from securebase.content.library import get_library
+from securebase.core import limits
 from securebase.core.http import post_only_or_redirect
 from securebase.core.privacy import private_response
 from securebase.quiz import hooks
@@ -37,15 +36,6 @@ from securebase.reports.services import (
 )
 from securebase.reports.share import share_image
 
-# A person may reasonably mail their report to themselves a couple of times; more than
-# that from one result, to one address or from one network is somebody else's script.
-EMAIL_RATE_PER_RESULT = "3/h"
-EMAIL_RATE_PER_ADDRESS = "3/h"
-EMAIL_RATE_PER_IP = "20/h"
-# A PDF costs about 0.4 s of CPU; nobody needs their own report more often than this.
-PDF_RATE_PER_RESULT = "20/h"
-PDF_RATE_PER_IP = "60/h"
-
 EMAIL_QUEUED = (
     "We are sending your report to that address. We delete the address as soon as it is sent."
 )
@@ -60,10 +50,6 @@ PDF_LIMITED = (
 CONSENT_WITHDRAWN = (
     "Your research consent is withdrawn: your answers will not be used for research."
 )
-
-
-def _rate(name: str, default: str) -> str:
-    return str(getattr(settings, name, default))
 
 
 def _session_or_404(token: str) -> quiz.QuizSession:
@@ -88,14 +74,6 @@ def _missing_result(request: HttpRequest, token: str) -> HttpResponse:
         status=410 if deleted else 404,
     )
     return private_response(response)
-
-
-def _limit_reached(request: HttpRequest, group: str, key: object, rate: str) -> int | None:
-    """Count this request against one limit: seconds until it lifts if reached, else None."""
-    usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(0, int(usage["time_left"]))
 
 
 def _resume(token: str) -> HttpResponse:
@@ -149,18 +127,8 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     session = _session_or_404(token)
     waits = [
-        _limit_reached(
-            request,
-            "reports.pdf.token",
-            lambda group, request: token,
-            _rate("SECUREBASE_REPORT_PDF_RATE_PER_RESULT", PDF_RATE_PER_RESULT),
-        ),
-        _limit_reached(
-            request,
-            "reports.pdf.ip",
-            "ip",
-            _rate("SECUREBASE_REPORT_PDF_RATE_PER_IP", PDF_RATE_PER_IP),
-        ),
+        limits.REPORT_PDF_PER_RESULT.reached(request, lambda group, request: token),
+        limits.REPORT_PDF_PER_IP.reached(request),
     ]
     reached = [wait for wait in waits if wait is not None]
     if reached and session.is_completed:
@@ -191,8 +159,7 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
         return _resume(token)
     if hooks.result_hold(session):
         return private_response(redirect("reports:result", token=token))
-    per_ip = _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_IP", EMAIL_RATE_PER_IP)
-    wait = _limit_reached(request, "reports.email.ip", "ip", per_ip)
+    wait = limits.REPORT_EMAIL_PER_IP.reached(request)
     if wait is not None:
         return _email_limited(request, session, wait)
     form = ReportEmailForm(request.POST)
@@ -202,18 +169,8 @@ def email_report(request: HttpRequest, token: str) -> HttpResponse:
     # Both limits are counted on every valid request (no short-circuit), so trying
     # another address does not reset the count for this result, and vice versa.
     waits = [
-        _limit_reached(
-            request,
-            "reports.email.token",
-            lambda group, request: token,
-            _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_RESULT", EMAIL_RATE_PER_RESULT),
-        ),
-        _limit_reached(
-            request,
-            "reports.email.address",
-            lambda group, request: address_key(email),
-            _rate("SECUREBASE_REPORT_EMAIL_RATE_PER_ADDRESS", EMAIL_RATE_PER_ADDRESS),
-        ),
+        limits.REPORT_EMAIL_PER_RESULT.reached(request, lambda group, request: token),
+        limits.REPORT_EMAIL_PER_ADDRESS.reached(request, lambda group, request: address_key(email)),
     ]
     reached = [wait for wait in waits if wait is not None]
     if reached:

@@ -8,11 +8,11 @@ import pytest
 from django.core import signing
 from django.test import Client
 
+from securebase.core.limits import NEWSLETTER_SUBSCRIBE
 from securebase.newsletter import services
 from securebase.newsletter.models import Subscriber
 from securebase.newsletter.tests.conftest import link_in, text_of
 from securebase.newsletter.tokens import CONFIRM_SALT, confirm_payload
-from securebase.newsletter.views import SUBSCRIBE_RATE_PER_IP
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_invalid_address_gets_a_plain_message(client: Client) -> None:
 
 
 def test_rate_limited_per_ip(client: Client) -> None:
-    allowed = int(SUBSCRIBE_RATE_PER_IP.split("/")[0])
+    allowed = int(NEWSLETTER_SUBSCRIBE.rate.split("/")[0])
     for n in range(allowed):
         assert subscribe(client, f"p{n}@example.org").status_code == 302
     response = subscribe(client, "one-more@example.org")
