@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "securebase.newsletter",
     "securebase.method",
     "securebase.studies",
+    "securebase.pages",
 ]
 
 MIDDLEWARE = [

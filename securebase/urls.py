@@ -12,6 +12,7 @@ api.add_router("/studies/", studies_api)
 
 urlpatterns = [
     path("", include("securebase.core.urls")),
+    path("", include("securebase.pages.urls")),
     path("", include("securebase.quiz.urls")),
     path("", include("securebase.reports.urls")),
     path("", include("securebase.content.urls")),

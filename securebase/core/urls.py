@@ -3,12 +3,6 @@ from django.urls import path
 from securebase.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("help/", views.help_page, name="help"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("about/", views.about, name="about"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", views.sitemap_xml, name="sitemap_xml"),
     path("healthz", views.healthz, name="healthz"),
 ]

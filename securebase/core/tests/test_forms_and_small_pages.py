@@ -11,18 +11,16 @@ import re
 import pytest
 from django.test import Client
 
-from securebase.quiz import services
 from securebase.quiz.models import QuizSession
+from securebase.reports.tests.factories import finished_session
 
 pytestmark = pytest.mark.django_db
 
 
 def finished_token() -> str:
-    session = services.start_session("full", consent_research=False)
-    step = services.current_step(session)
-    while not step.done:
-        step = services.submit_answer(session.token, step.item.number, 3)
-    return session.token
+    """A finished full form with answers that can be scored (all-neutral ones are flagged and
+    get no email form)."""
+    return finished_session("anxious", form="full").token
 
 
 def assert_one_error_pattern(html: str) -> list[str]:
