@@ -7,12 +7,15 @@ MANAGE := $(BIN)/python manage.py
 ECR_DATA ?= ../shared/data/ecr/ecr-calibration.csv
 
 .DEFAULT_GOAL := help
-.PHONY: help run setup test check lint format typecheck migrations-check pytest pytest-postgres \
+.PHONY: help run setup test check static-checks pytest-fast lint format typecheck migrations-check pytest pytest-postgres \
         system-deps calibrate bench screenshots manual lock clean
 
 help:
 	@echo "make run     install (first time), migrate, load content, serve http://127.0.0.1:8000"
 	@echo "make test    install (first time) and run every check and test (SQLite and PostgreSQL)"
+	@echo "make check   the fast loop: lint, types, migrations, unit tests without browser/fault/slow ones"
+	@echo "make format  fix lint and formatting;  make lock  re-pin requirements*.txt from *.in"
+	@echo "make clean   remove .venv, var/ and tool caches"
 	@echo "make calibrate  refit the item bank from $(ECR_DATA)"
 	@echo "make bench   run the speed/accuracy/load benchmarks (see docs/)"
 	@echo "make manual  rebuild the technical manual docs/manual/ (and its PDF) from the bank and $(ECR_DATA)"
@@ -46,9 +49,16 @@ run: setup
 	$(BIN)/honcho start --no-prefix -f Procfile
 
 # --- checks and tests ------------------------------------------------------------------
-test: $(VENV)/.dev system-deps check pytest pytest-postgres
+test: $(VENV)/.dev system-deps static-checks pytest pytest-postgres
 
-check: lint typecheck migrations-check
+# The fast loop while coding: the static checks, then the unit tests on SQLite in two
+# processes, without the browser, fault, research-figure and other slow tests.
+check: static-checks pytest-fast
+
+static-checks: lint typecheck migrations-check
+
+pytest-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -n 2 -m "not browser and not slow and not faults and not research"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

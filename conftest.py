@@ -26,6 +26,13 @@ from django.contrib.staticfiles.finders import BaseFinder
 CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of the fault suite is marked ``faults``, so the fast loop can leave it out."""
+    for item in items:
+        if "tests/faults/" in str(item.path):
+            item.add_marker(pytest.mark.faults)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static() -> None:
     """Collect static files once: templates resolve them through the production manifest."""

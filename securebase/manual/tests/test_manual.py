@@ -95,6 +95,7 @@ def test_all_fourteen_chapters_and_figures_are_present(numbers):
     assert "Independent cross-check of the calibration" in text
 
 
+@pytest.mark.research
 @pytest.mark.skipif(default_data_path() is None, reason="calibration data not present")
 def test_sample_and_item_statistics_are_recomputed_from_the_data(numbers):
     from securebase.manual.descriptive import item_statistics, sample_facts

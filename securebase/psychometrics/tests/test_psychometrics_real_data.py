@@ -14,7 +14,10 @@ from securebase.psychometrics.scoring import scorer_for
 from securebase.psychometrics.styles import style_of
 
 DATA_PATH = default_data_path()
-pytestmark = pytest.mark.skipif(DATA_PATH is None, reason="ECR calibration data not available")
+pytestmark = [
+    pytest.mark.research,
+    pytest.mark.skipif(DATA_PATH is None, reason="ECR calibration data not available"),
+]
 
 
 @pytest.fixture(scope="module")

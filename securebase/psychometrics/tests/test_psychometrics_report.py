@@ -24,6 +24,7 @@ def test_doc_figures_are_the_computed_ones(name: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.research
 @pytest.mark.skipif(default_data_path() is None, reason="ECR calibration data not available")
 def test_doc_figures_on_real_answers_are_the_computed_ones() -> None:
     """Runs the quick test on 3,000 real answer patterns (about a minute)."""
@@ -61,6 +62,7 @@ def _has_commit(commit: str) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.research
 @pytest.mark.skipif(default_data_path() is None, reason="ECR calibration data not available")
 @pytest.mark.skipif(not _has_commit(BEFORE_COMMIT), reason="git history not available")
 def test_doc_before_figures_are_what_the_old_code_gives() -> None:
