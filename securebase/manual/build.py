@@ -41,6 +41,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     from securebase.manual import (
         adaptive_study,
         calibration_study,
+        change_study,
         classify,
         crosscheck,
         descriptive,
@@ -54,7 +55,10 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     from securebase.psychometrics import (
         adaptive,
         adaptive_rules,
+        certainty,
+        change,
         classification,
+        generating_model,
         grm,
         scoring,
         styles,
@@ -93,6 +97,12 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     )
     numbers["adaptive"] = adaptive_study.adaptive_facts()
     numbers["calibration"] = calibration_study.calibration_facts()
+    numbers["change"] = stage(
+        "change between sittings",
+        [bank, adaptive_rules.RULES_PATH, certainty.CERTAINTY_PATH, generating_model.MODEL_PATH],
+        [change_study, change, adaptive, adaptive_rules, certainty, generating_model, scoring, grm],
+        change_study.change_study,
+    )
     worst = {d: numbers["bank"]["dimensions"][d]["s_x2_worst_item"] for d in DIMENSIONS}
     numbers["fit_worst"] = worst
     fig.item_fit(fitcurves.worst_item_curves(inputs, worst), figures / "item_fit.svg")

@@ -20,7 +20,10 @@ false-alarm rate is their sum; the target is at most 5%), how often the style la
 between the sittings, how often it differs while both scores are within precision, and the mean
 ``style_differs_probability`` shown (the truth is "no difference"). A sensitivity check draws the
 wording clusters afresh for the second sitting (treating them as passing states), which makes
-sittings differ more than the scoring model expects.
+sittings differ more than the scoring model expects. For the other side of the trade-off, the
+same people's anxiety is lowered by ``CHANGE_SIZE`` (one standard deviation of the population)
+before a second sitting of each form: how often "reliably lower" is then said is the power to see
+a change of that size.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from securebase.manual.bank_facts import r
 from securebase.psychometrics import AdaptiveTest, Result, item_bank, reliable_change
 from securebase.psychometrics.bank import ItemBank
 from securebase.psychometrics.change import RELIABLE_CHANGE_LEVEL
-from securebase.psychometrics.generating_model import generating_model
+from securebase.psychometrics.generating_model import People, generating_model
 from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.scoring import scorer_for
 
@@ -42,6 +45,8 @@ PEOPLE = 3000
 SEED = 180018
 #: The target false-alarm rate per dimension (two-sided 95% level).
 TARGET = 0.05
+#: A real change used to show the power: anxiety lowered by one population SD.
+CHANGE_SIZE = 1.0
 #: (earlier form, later form) of each pair, as named in the manual.
 PAIRS = {
     "full/full": ("full", "full"),
@@ -104,6 +109,12 @@ def change_study(people: int = PEOPLE, seed: int = SEED) -> dict[str, Any]:
         for name, (first, second) in PAIRS.items()
     }
     passing = _full(bank, model.answers(model.with_new_groups(drawn, rng), rng))
+    moved = People(general=drawn.general - np.array([CHANGE_SIZE, 0.0]), groups=drawn.groups)
+    changed = model.answers(moved, rng)
+    power = {
+        "full/full": pair_figures(scored[0]["full"], _full(bank, changed)),
+        "quick/quick": pair_figures(scored[0]["quick"], _quick(bank, changed)),
+    }
     worst = max(pairs[name][d]["false_alarm"] for name in pairs for d in DIMENSIONS)
     return {
         "people": people,
@@ -114,4 +125,6 @@ def change_study(people: int = PEOPLE, seed: int = SEED) -> dict[str, Any]:
         "worst_false_alarm": worst,
         "meets_target": worst <= TARGET,
         "new_groups_full": pair_figures(scored[0]["full"], passing),
+        "change_size": CHANGE_SIZE,
+        "anxiety_lowered": power,
     }

@@ -49,8 +49,8 @@ from securebase.quiz.services import delete_session, get_result
 from securebase.quiz.sittings import chain_tokens, delete_chain
 from securebase.quiz.sittings import sittings as sittings_of
 from securebase.reports.chart import Chart, build_chart
-from securebase.reports.timeline import Timeline, build_timeline
 from securebase.reports.models import DeletedResult, ReportEmail
+from securebase.reports.timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
@@ -772,8 +772,7 @@ def change_sentence(dimension: str, verdict: str) -> str:
     subject = CHANGE_SUBJECTS[dimension]
     if verdict in ("higher", "lower"):
         return (
-            f"{subject} is {verdict} than last time, by more than the quiz's precision can "
-            "explain."
+            f"{subject} is {verdict} than last time, by more than the quiz's precision can explain."
         )
     return (
         f"{subject} is about the same as last time: the difference is within what the quiz "
@@ -860,8 +859,6 @@ def how_judged_sentences(change: Change) -> list[str]:
         "would be, using each sitting's own uncertainty (the ranges on the chart).",
         "Otherwise we say it is about the same: the difference is within what the quiz can "
         "tell apart. That does not prove nothing changed, only that the quiz cannot tell.",
-        "The chance that your true positions at the two sittings lie in different areas of "
-        f"the chart is {percent_label(change.style_differs_probability)}.",
     ]
 
 
@@ -928,7 +925,7 @@ def reminder_calendar(private_url: str, months: int, now: datetime | None = None
     event.add(
         "description",
         "Taking the quiz again shows whether your two scores changed since last time. "
-        f"Open your private result and choose \"Take it again\": {private_url}\n"
+        f'Open your private result and choose "Take it again": {private_url}\n'
         "Anyone with this link can see your result.",
     )
     event.add("url", private_url)

@@ -115,9 +115,7 @@ def build_timeline(results: Sequence[Result], titles: dict[str, str], descriptio
                     latest=index == len(results) - 1,
                 )
             )
-        path = " ".join(
-            f"{'M' if i == 0 else 'L'}{p.x:g} {p.y:g}" for i, p in enumerate(points)
-        )
+        path = " ".join(f"{'M' if i == 0 else 'L'}{p.x:g} {p.y:g}" for i, p in enumerate(points))
         panels.append(
             TimelinePanel(
                 key=dimension,

@@ -37,8 +37,8 @@ from securebase.reports.services import (
     build_report_context,
     delete_all_sittings,
     delete_result,
-    reminder_calendar,
     queue_report_email,
+    reminder_calendar,
     retry_phrase,
     style_for_share_slug,
     was_deleted,
@@ -289,10 +289,7 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
         return private_response(render(request, "reports/delete_confirm.html", context))
     tokens = sittings.chain_tokens(token)
     everything = request.POST.get("what") == "all"
-    if everything:
-        count = delete_all_sittings(token)
-    else:
-        count = 1 if delete_result(token) else 0
+    count = delete_all_sittings(token) if everything else int(delete_result(token))
     # The browser's "resume this quiz" memory would point at nothing now.
     if request.session.get(QUIZ_SESSION_KEY) in (tokens if everything else [token]):
         del request.session[QUIZ_SESSION_KEY]

@@ -40,7 +40,9 @@ def test_take_it_again_starts_a_linked_quiz_at_question_one(client: Client) -> N
     assert new.form == "full" and not new.is_completed
     assert response.status_code == 302
     assert response["Location"] == reverse("quiz:position", args=[new.token, 1])
-    assert response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    )
 
 
 def test_take_it_again_without_a_choice_says_so_and_starts_nothing(client: Client) -> None:
@@ -118,8 +120,15 @@ def test_the_same_answers_again_are_about_the_same() -> None:
 
 @pytest.mark.parametrize(
     ("days", "phrase"),
-    [(0, "today"), (1, "yesterday"), (5, "5 days ago"), (21, "3 weeks ago"),
-     (92, "about 3 months ago"), (400, "over a year ago"), (800, "over 2 years ago")],
+    [
+        (0, "today"),
+        (1, "yesterday"),
+        (5, "5 days ago"),
+        (21, "3 weeks ago"),
+        (92, "about 3 months ago"),
+        (400, "over a year ago"),
+        (800, "over 2 years ago"),
+    ],
 )
 def test_how_long_ago(days: int, phrase: str) -> None:
     now = datetime(2026, 12, 7, 12, tzinfo=UTC)
@@ -132,9 +141,7 @@ def test_memory_note_only_for_quick_retakes() -> None:
 
 
 @pytest.mark.parametrize("months", services.REMINDER_MONTHS)
-def test_the_reminder_is_a_calendar_file_with_the_private_link(
-    client: Client, months: int
-) -> None:
+def test_the_reminder_is_a_calendar_file_with_the_private_link(client: Client, months: int) -> None:
     session = finished_session("secure")
     url = reverse("reports:reminder", args=[session.token])
     response = client.get(url, {"months": months})
