@@ -253,7 +253,9 @@ def again(request: HttpRequest, token: str) -> HttpResponse:
         message = CHAIN_FULL.format(n=sittings.MAX_SITTINGS)
         return _result_page(request, session, again_message=message, status=409)
     request.session[QUIZ_SESSION_KEY] = retake.token
-    return private_response(redirect(question_url(retake.token, 1)))
+    # The form's address ends in #again (so an error shows at the form); name the place on
+    # the question page too, or the browser would carry #again over to it.
+    return private_response(redirect(question_url(retake.token, 1) + "#main"))
 
 
 @require_safe

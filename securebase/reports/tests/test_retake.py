@@ -14,7 +14,9 @@ from securebase.quiz import services as quiz
 from securebase.quiz import sittings
 from securebase.quiz.models import QuizSession
 from securebase.reports import services
+from securebase.reports.pdf import pdf_for
 from securebase.reports.tests.factories import KEYED, clicked, finished_session
+from securebase.reports.tests.pdf_tools import page_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,7 @@ def test_take_it_again_starts_a_linked_quiz_at_question_one(client: Client) -> N
     new = QuizSession.objects.get(previous=first)
     assert new.form == "full" and not new.is_completed
     assert response.status_code == 302
-    assert response["Location"] == reverse("quiz:position", args=[new.token, 1])
+    assert response["Location"] == reverse("quiz:position", args=[new.token, 1]) + "#main"
     assert (
         response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
     )
@@ -203,3 +205,16 @@ def test_deleting_all_results_deletes_every_sitting(client: Client) -> None:
     assert not QuizSession.objects.filter(pk__in=pks).exists()
     for session in (first, second, third):
         assert client.get(reverse("reports:result", args=[session.token])).status_code == 410
+
+
+def test_the_pdf_has_a_since_last_time_page_only_after_a_retake() -> None:
+    first = finished_session("secure")
+    assert "Since last time" not in " ".join(page_texts(pdf_for(first)))
+    second = retake(first, "disorganized", form="full")
+    pages = page_texts(pdf_for(second))
+    since = next(page for page in pages if "Since last time" in page)
+    assert pages.index(since) == 1  # the page after the cover
+    flat = " ".join(since.split())
+    for dimension in ("anxiety", "avoidance"):
+        assert services.change_sentence(dimension, "higher") in flat
+    assert " ".join(services.memory_note(0).split()) in flat
