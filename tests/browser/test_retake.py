@@ -59,7 +59,7 @@ def test_take_it_again_see_the_change_get_a_reminder_and_delete_everything(page:
 
     # From the private link, with the quick version chosen, and very different answers.
     page.goto(f"/results/{first}/")
-    page.get_by_text("Take the quiz again").click()
+    page.get_by_text("Take the quiz again", exact=True).click()
     page.locator("#again").get_by_label("Quick version").check()
     page.get_by_role("button", name="Take it again").click()
     expect(page).to_have_url(re.compile(r"/quiz/s/[A-Za-z0-9_-]{43}/q/1/#main$"))
@@ -79,7 +79,7 @@ def test_take_it_again_see_the_change_get_a_reminder_and_delete_everything(page:
     assert_accessible(page)
 
     # The reminder: a calendar file that holds the private link and nothing else of ours.
-    page.get_by_text("Take the quiz again").click()
+    page.get_by_text("Take the quiz again", exact=True).click()
     page.get_by_label("In", exact=True).select_option("6")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the reminder").click()
