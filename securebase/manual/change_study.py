@@ -36,7 +36,8 @@ import numpy as np
 from securebase.manual.bank_facts import r
 from securebase.psychometrics import AdaptiveTest, Result, item_bank, reliable_change
 from securebase.psychometrics.bank import ItemBank
-from securebase.psychometrics.change import RELIABLE_CHANGE_LEVEL
+from securebase.psychometrics.certainty import certainty
+from securebase.psychometrics.change import RELIABLE_CHANGE_LEVEL, critical_value
 from securebase.psychometrics.generating_model import People, generating_model
 from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.scoring import scorer_for
@@ -47,6 +48,8 @@ SEED = 180018
 TARGET = 0.05
 #: A real change used to show the power: anxiety lowered by one population SD.
 CHANGE_SIZE = 1.0
+#: The forms as the certainty file names them.
+FORM_KEYS = {"full": "full", "quick": "adaptive"}
 #: (earlier form, later form) of each pair, as named in the manual.
 PAIRS = {
     "full/full": ("full", "full"),
@@ -73,18 +76,38 @@ def _quick(bank: ItemBank, responses: np.ndarray) -> list[Result]:
     return results
 
 
-def pair_figures(earlier: Sequence[Result], later: Sequence[Result]) -> dict[str, Any]:
-    """Shares of verdicts and label flips over pairs of sittings of unchanged people."""
+def _unwidened_calls(
+    earlier: Sequence[Result], later: Sequence[Result], forms: tuple[str, str], d: int
+) -> float:
+    """Share called changed on dimension ``d`` if the model's own posterior SDs were used.
+
+    For comparison only: the widening (chapter 14) divided back out of each sitting's SD.
+    """
+    dimension = DIMENSIONS[d]
+    k = [float(certainty().inflation[FORM_KEYS[form]][d]) for form in forms]
+    calls = 0
+    for a, b in zip(earlier, later, strict=True):
+        first, second = getattr(a, dimension), getattr(b, dimension)
+        se = float(np.hypot(first.se / k[0], second.se / k[1]))
+        calls += abs(second.theta - first.theta) / se > critical_value()
+    return calls / len(earlier)
+
+
+def pair_figures(
+    earlier: Sequence[Result], later: Sequence[Result], forms: tuple[str, str]
+) -> dict[str, Any]:
+    """Shares of verdicts and label flips over pairs of sittings of the same people."""
     changes = [reliable_change(a, b) for a, b in zip(earlier, later, strict=True)]
     n = len(changes)
     row: dict[str, Any] = {}
-    for dimension in DIMENSIONS:
+    for d, dimension in enumerate(DIMENSIONS):
         verdicts = [getattr(change, dimension).verdict for change in changes]
         higher, lower = verdicts.count("higher") / n, verdicts.count("lower") / n
         row[dimension] = {
             "higher": r(higher, 4),
             "lower": r(lower, 4),
             "false_alarm": r(higher + lower, 4),
+            "unwidened": r(_unwidened_calls(earlier, later, forms, d), 4),
         }
     within = [all(getattr(change, d).verdict == "within" for d in DIMENSIONS) for change in changes]
     flipped = [change.label_changed for change in changes]
@@ -105,15 +128,15 @@ def change_study(people: int = PEOPLE, seed: int = SEED) -> dict[str, Any]:
     answers = [model.answers(drawn, rng) for _ in range(2)]
     scored = [{"full": _full(bank, a), "quick": _quick(bank, a)} for a in answers]
     pairs = {
-        name: pair_figures(scored[0][first], scored[1][second])
+        name: pair_figures(scored[0][first], scored[1][second], (first, second))
         for name, (first, second) in PAIRS.items()
     }
     passing = _full(bank, model.answers(model.with_new_groups(drawn, rng), rng))
     moved = People(general=drawn.general - np.array([CHANGE_SIZE, 0.0]), groups=drawn.groups)
     changed = model.answers(moved, rng)
     power = {
-        "full/full": pair_figures(scored[0]["full"], _full(bank, changed)),
-        "quick/quick": pair_figures(scored[0]["quick"], _quick(bank, changed)),
+        "full/full": pair_figures(scored[0]["full"], _full(bank, changed), ("full", "full")),
+        "quick/quick": pair_figures(scored[0]["quick"], _quick(bank, changed), ("quick", "quick")),
     }
     worst = max(pairs[name][d]["false_alarm"] for name in pairs for d in DIMENSIONS)
     return {
@@ -124,7 +147,7 @@ def change_study(people: int = PEOPLE, seed: int = SEED) -> dict[str, Any]:
         "pairs": pairs,
         "worst_false_alarm": worst,
         "meets_target": worst <= TARGET,
-        "new_groups_full": pair_figures(scored[0]["full"], passing),
+        "new_groups_full": pair_figures(scored[0]["full"], passing, ("full", "full")),
         "change_size": CHANGE_SIZE,
         "anxiety_lowered": power,
     }

@@ -1435,6 +1435,24 @@ avoidance is called changed for {pct(power["full/full"]["avoidance"]["false_alar
 very unlikely to be noise; {power_words}. The page words "within" as "the quiz cannot tell",
 never as "nothing changed".
 
+**Why so cautious, and the alternative.** The widened standard errors answer "where is this
+person's true position?", which is what the ranges on a result mean. For change between two
+sittings the lasting part of the error (a person's standing on clusters of similar statements)
+cancels, so those errors overstate the wobble between sittings. Judged instead with the scoring
+model's own, unwidened posterior SDs, unchanged people would be called changed on anxiety for
+{pct(c["pairs"]["full/full"]["anxiety"]["unwidened"])} (all questions twice),
+{pct(c["pairs"]["quick/quick"]["anxiety"]["unwidened"])} (quick test twice) and
+{pct(c["pairs"]["quick/full"]["anxiety"]["unwidened"])} (quick, then all), and on avoidance for
+{pct(c["pairs"]["full/full"]["avoidance"]["unwidened"])},
+{pct(c["pairs"]["quick/quick"]["avoidance"]["unwidened"])} and
+{pct(c["pairs"]["quick/full"]["avoidance"]["unwidened"])}; with clusters drawn afresh,
+{pct(new["anxiety"]["unwidened"])} and {pct(new["avoidance"]["unwidened"])} (all questions). The
+one-standard-deviation fall in anxiety would be seen for
+{pct(power["full/full"]["anxiety"]["unwidened"])} (all questions) and
+{pct(power["quick/quick"]["anxiety"]["unwidened"])} (quick test). The site keeps the widened
+errors, as the issue asks (one meaning of uncertainty everywhere); these figures are the case
+for a separate, retest-calibrated error for change.
+
 **Limits.** The people here did not change and did not remember their answers; a retake within
 days mostly measures memory, which the page says. The simulation knows no practice effects or
 shifts in how people read the statements on a second sitting.
