@@ -1449,9 +1449,11 @@ model's own, unwidened posterior SDs, unchanged people would be called changed o
 {pct(new["anxiety"]["unwidened"])} and {pct(new["avoidance"]["unwidened"])} (all questions). The
 one-standard-deviation fall in anxiety would be seen for
 {pct(power["full/full"]["anxiety"]["unwidened"])} (all questions) and
-{pct(power["quick/quick"]["anxiety"]["unwidened"])} (quick test). The site keeps the widened
-errors, as the issue asks (one meaning of uncertainty everywhere); these figures are the case
-for a separate, retest-calibrated error for change.
+{pct(power["quick/quick"]["anxiety"]["unwidened"])} (quick test). The unwidened errors are
+safe only if the clusters are lasting traits; if they are passing states, they raise false
+alarms far above the target. Which is true cannot be learnt from one sitting per person, so the
+site keeps the widened errors (one meaning of uncertainty everywhere, safe either way). Real
+retest data would allow an error calibrated for change, and with it more power.
 
 **Limits.** The people here did not change and did not remember their answers; a retake within
 days mostly measures memory, which the page says. The simulation knows no practice effects or

@@ -250,3 +250,9 @@ api.api_operation(
     response={200: ResultOut, 404: ErrorOut, 409: ErrorOut},
     include_in_schema=False,
 )(result)
+api.api_operation(
+    ["HEAD"],
+    "/sessions/{token}/chain",
+    response={200: ChainOut, 404: ErrorOut, 409: ErrorOut},
+    include_in_schema=False,
+)(chain)
