@@ -259,7 +259,7 @@ def main() -> None:
                     for name, (caption, _) in result_types().items()
                 ),
                 Shot(
-                    "result-since-last-time",
+                    "retake-timeline",
                     "Result taken again: since last time, with the timeline",
                     f"/results/{retaken}/#since-last-time",
                 ),

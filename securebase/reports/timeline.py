@@ -22,7 +22,7 @@ from securebase.psychometrics.certainty import theta_range
 from securebase.psychometrics.norms import DIMENSIONS, NormTable
 from securebase.reports.chart import ACCENT
 
-WIDTH = 360.0
+WIDTH = 320.0
 PLOT_LEFT, PLOT_RIGHT = 34.0, 12.0
 PANEL_TOP, PANEL_HEIGHT, PANEL_GAP = 26.0, 100.0, 62.0
 AXIS_TICKS = (0, 50, 100)
