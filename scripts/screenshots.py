@@ -19,11 +19,15 @@ style probability is below 60%).
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +79,34 @@ def near_boundary() -> dict[int, int]:
 def finished_session(base_url: str, answers: dict[int, int]) -> str:
     start = request("POST", f"{base_url}/api/v1/sessions", {"form": "full"})
     assert start.status == 201, start.body
-    token = start.json()["token"]
-    step = start.json()
+    return answer_all(base_url, start.json()["token"], start.json(), answers)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def retaken_session(base_url: str, token: str, answers: dict[int, int]) -> str:
+    """Take the quiz again from a result's "Take it again" form (all questions), finished."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    page = opener.open(f"{base_url}/results/{token}/").read().decode()
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found, "no CSRF token on the result page"
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": found.group(1), "form": "full"})
+    try:
+        opener.open(f"{base_url}/results/{token}/again/", body.encode())
+    except urllib.error.HTTPError as redirect:
+        location = redirect.headers["Location"]
+    new = re.search(r"/quiz/s/([A-Za-z0-9_-]+)/", location)
+    assert new, location
+    step = request("GET", f"{base_url}/api/v1/sessions/{new.group(1)}").json()
+    return answer_all(base_url, new.group(1), step, answers)
+
+
+def answer_all(base_url: str, token: str, step: dict, answers: dict[int, int]) -> str:
+    """Answer every question the API asks, from ``answers``; returns the token."""
     while step["next_item"] is not None:
         number = step["next_item"]["number"]
         reply = request(
@@ -218,6 +248,8 @@ def main() -> None:
                 name: finished_session(base, answers)
                 for name, (_, answers) in result_types().items()
             }
+            # Anxious first, then taken again from its private link with secure answers.
+            retaken = retaken_session(base, tokens["result-anxious"], pattern(1, 2))
             pages = [
                 Shot("home", "Home", "/"),
                 Shot("quiz-start", "Quiz start", "/quiz/"),
@@ -225,6 +257,11 @@ def main() -> None:
                 *(
                     Shot(name, caption, f"/results/{tokens[name]}/")
                     for name, (caption, _) in result_types().items()
+                ),
+                Shot(
+                    "retake-timeline",
+                    "Result taken again: since last time, with the timeline",
+                    f"/results/{retaken}/#since-last-time",
                 ),
                 Shot("articles", "Articles", "/articles/"),
                 Shot("article", "An article", "/articles/what-is-attachment/"),

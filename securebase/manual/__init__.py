@@ -1,7 +1,7 @@
 """The technical manual of the ECR item bank, built from the bank file and the calibration data.
 
 ``python -m securebase.manual`` (or ``make manual``) recomputes every number and figure and
-writes ``docs/manual/``: ``manual.md`` (15 chapters), ``numbers.json`` (every number the text
+writes ``docs/manual/``: ``manual.md`` (16 chapters), ``numbers.json`` (every number the text
 states, with a fingerprint of the bank it was built from), ``figures/*.svg`` and ``manual.pdf``.
 Nothing in the text is typed by hand: the chapters are rendered from ``numbers.json`` by
 :mod:`securebase.manual.text`, and the tests re-render them and recompute the numbers that depend

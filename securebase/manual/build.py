@@ -41,6 +41,7 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     from securebase.manual import (
         adaptive_study,
         calibration_study,
+        change_study,
         classify,
         crosscheck,
         descriptive,
@@ -55,7 +56,10 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
     from securebase.psychometrics import (
         adaptive,
         adaptive_rules,
+        certainty,
+        change,
         classification,
+        generating_model,
         grm,
         response_quality,
         scoring,
@@ -101,6 +105,12 @@ def compute(inputs: Inputs, figures: Path, use_cache: bool = True) -> dict[str, 
         [data, bank],
         [person_fit, response_quality, grm],
         lambda: person_fit.lz_distribution(inputs),
+    )
+    numbers["change"] = stage(
+        "change between sittings",
+        [bank, adaptive_rules.RULES_PATH, certainty.CERTAINTY_PATH, generating_model.MODEL_PATH],
+        [change_study, change, adaptive, adaptive_rules, certainty, generating_model, scoring, grm],
+        change_study.change_study,
     )
     worst = {d: numbers["bank"]["dimensions"][d]["s_x2_worst_item"] for d in DIMENSIONS}
     numbers["fit_worst"] = worst

@@ -1,4 +1,4 @@
-"""The manual's text: 15 chapters rendered from ``numbers.json``, and nothing else.
+"""The manual's text: 16 chapters rendered from ``numbers.json``, and nothing else.
 
 Every number in the text is read from the numbers dictionary built by :mod:`build` (or from the
 constants of the analysis modules, which are part of the method); rendering is a pure function,
@@ -1529,6 +1529,122 @@ References:
 """
 
 
+PAIR_LABELS = {
+    "full/full": "All questions, twice",
+    "quick/quick": "Quick test, twice",
+    "quick/full": "Quick test, then all questions",
+}
+
+CHANGE_HEADER = [
+    "Sittings",
+    "Anxiety: false alarms (higher / lower)",
+    "Avoidance: false alarms (higher / lower)",
+    "Style name differs",
+    "...with both scores within",
+]
+
+
+def change_between_sittings(n: dict[str, Any]) -> str:
+    c = n["change"]
+    level = round(c["level"] * 100)
+    rows = [
+        [PAIR_LABELS[name]]
+        + [
+            f"{pct(row[d]['false_alarm'])} ({pct(row[d]['higher'])} / {pct(row[d]['lower'])})"
+            for d in ("anxiety", "avoidance")
+        ]
+        + [pct(row["label_flips"]), pct(row["label_flips_within"])]
+        for name, row in c["pairs"].items()
+    ]
+    new = c["new_groups_full"]
+    power = c["anxiety_lowered"]
+    weakest = min(power[name]["anxiety"]["lower"] for name in power)
+    power_words = (
+        'a real change of this size is often called "within what the quiz can tell apart"'
+        if weakest < 0.5
+        else "most real changes of this size are seen"
+    )
+    verdict = (
+        "meets the target on every dimension and pair of forms"
+        if c["meets_target"]
+        else "misses the target somewhere; the table says where"
+    )
+    return f"""## 16. Change between two sittings: how often "reliably changed" is a false alarm
+
+A person who takes the quiz again from their private link sees, per score, whether it is
+reliably higher, reliably lower or within the quiz's precision
+(`securebase.psychometrics.reliable_change`). Following Jacobson and Truax (1991), carried over
+to IRT scores, the difference between the two sittings' scores is divided by the standard error
+of the difference, the root of the sum of both sittings' squared standard errors; the standard
+errors are the calibrated, widened ones of chapter 14, the same as the ranges on the result.
+Beyond the two-sided {level}% critical value the score is called higher or lower.
+
+**Method.** {count(c["people"])} people are drawn from the generating model of chapter 14
+(seed {c["seed"]}); each answers all 36 statements twice, with new answer noise and the same
+person, so nothing about them changed. Each sitting is scored with the shipped model both ways
+the site scores (all 36 answers; the quick test replayed with the person's answers), and the
+pairs go through the site's own `reliable_change`. The table gives, per score, the share of
+people told "reliably changed" (higher / lower), and how often the most likely style's name
+differs between the two sittings, in total and while both scores were within precision.
+Computed by `securebase.manual.change_study`.
+
+{table(CHANGE_HEADER, rows)}
+
+The target is at most {pct(c["target"], 0)} false alarms per score; the engine {verdict}
+(largest rate {pct(c["worst_false_alarm"])}). The rate is well below the nominal
+{100 - level}% because the widened standard errors are built to cover the distance to the true
+position, which includes each person's lasting standing on clusters of similarly worded
+statements; a second sitting repeats that standing, so two sittings differ less than two
+independent draws around the truth. If those clusters are instead treated as passing states and
+drawn afresh for the second sitting (all questions, twice), the false-alarm rate is
+{pct(new["anxiety"]["false_alarm"])} for anxiety and {pct(new["avoidance"]["false_alarm"])} for
+avoidance, and the style name differs for {pct(new["label_flips"])}.
+
+**The style name is not the change.** For people who did not change at all, the most likely
+style's name differs between two sittings for {pct(c["pairs"]["full/full"]["label_flips"])}
+(all questions) to {pct(c["pairs"]["quick/quick"]["label_flips"])} (quick test) of them, almost
+always with both scores within precision: these people sit near a dividing line. The result page
+therefore explains a changed name with unchanged scores as the wobble it is, and never reports
+it as a change. The engine's `style_differs_probability` treats the two sittings' true positions
+as separate; for these unchanged people it averages
+{pct(c["pairs"]["full/full"]["mean_style_differs"])} (all questions) although their true
+positions are the same, so it is offered in the API for research, not shown to people.
+
+**The price: power.** The same people with their anxiety lowered by {num(c["change_size"])}
+population standard deviation are told "reliably lower" on anxiety at the second sitting for
+{pct(power["full/full"]["anxiety"]["lower"])} of them with all questions twice and
+{pct(power["quick/quick"]["anxiety"]["lower"])} with the quick test twice; their unchanged
+avoidance is called changed for {pct(power["full/full"]["avoidance"]["false_alarm"])} and
+{pct(power["quick/quick"]["avoidance"]["false_alarm"])}. A change the quiz calls reliable is
+very unlikely to be noise; {power_words}. The page words "within" as "the quiz cannot tell",
+never as "nothing changed".
+
+**Why so cautious, and the alternative.** The widened standard errors answer "where is this
+person's true position?", which is what the ranges on a result mean. For change between two
+sittings the lasting part of the error (a person's standing on clusters of similar statements)
+cancels, so those errors overstate the wobble between sittings. Judged instead with the scoring
+model's own, unwidened posterior SDs, unchanged people would be called changed on anxiety for
+{pct(c["pairs"]["full/full"]["anxiety"]["unwidened"])} (all questions twice),
+{pct(c["pairs"]["quick/quick"]["anxiety"]["unwidened"])} (quick test twice) and
+{pct(c["pairs"]["quick/full"]["anxiety"]["unwidened"])} (quick, then all), and on avoidance for
+{pct(c["pairs"]["full/full"]["avoidance"]["unwidened"])},
+{pct(c["pairs"]["quick/quick"]["avoidance"]["unwidened"])} and
+{pct(c["pairs"]["quick/full"]["avoidance"]["unwidened"])}; with clusters drawn afresh,
+{pct(new["anxiety"]["unwidened"])} and {pct(new["avoidance"]["unwidened"])} (all questions). The
+one-standard-deviation fall in anxiety would be seen for
+{pct(power["full/full"]["anxiety"]["unwidened"])} (all questions) and
+{pct(power["quick/quick"]["anxiety"]["unwidened"])} (quick test). The unwidened errors are
+safe only if the clusters are lasting traits; if they are passing states, they raise false
+alarms far above the target. Which is true cannot be learnt from one sitting per person, so the
+site keeps the widened errors (one meaning of uncertainty everywhere, safe either way). Real
+retest data would allow an error calibrated for change, and with it more power.
+
+**Limits.** The people here did not change and did not remember their answers; a retake within
+days mostly measures memory, which the page says. The simulation knows no practice effects or
+shifts in how people read the statements on a second sitting.
+"""
+
+
 CHAPTERS = (
     title_page,
     purpose,
@@ -1546,6 +1662,7 @@ CHAPTERS = (
     limitations,
     calibration_study,
     response_quality,
+    change_between_sittings,
 )
 
 

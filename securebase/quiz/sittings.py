@@ -128,6 +128,18 @@ def chain_key(session: QuizSession) -> str:
     return digest.hexdigest()[:16]
 
 
+def chain_tokens(token: str) -> list[str]:
+    """The private tokens of every sitting in the chain ``token`` belongs to (none if unknown).
+
+    For remembering each deleted link as deleted; never shown to anyone.
+    """
+    try:
+        session = services.get_session(token)
+    except services.SessionNotFound:
+        return []
+    return [member.token for member in _whole_chain(session)]
+
+
 def delete_chain(token: str) -> int:
     """Delete every sitting of the chain ``token`` belongs to; returns how many."""
     try:

@@ -32,3 +32,29 @@ class ReportEmailForm(forms.Form):
         except InvalidEmail as exc:
             message = INVALID_EMAIL if exc.code in GENERIC else str(exc)
             raise ValidationError(message, code="invalid") from exc
+
+
+class AgainForm(forms.Form):
+    """Take the quiz again from a private result: which form."""
+
+    form = forms.ChoiceField(
+        choices=[("adaptive", "Quick version"), ("full", "All questions")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose the quick version or all questions.",
+            "invalid_choice": "Please choose the quick version or all questions.",
+        },
+    )
+
+
+class ReminderForm(forms.Form):
+    """How many months from now the calendar reminder is for."""
+
+    months = forms.TypedChoiceField(
+        choices=[(1, "1 month"), (3, "3 months"), (6, "6 months")],
+        coerce=int,
+        error_messages={
+            "required": "Please choose 1, 3 or 6 months.",
+            "invalid_choice": "Please choose 1, 3 or 6 months.",
+        },
+    )

@@ -35,13 +35,16 @@ Style names shown to people come only from
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import hashlib
 import hmac
 import re
+import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -49,14 +52,17 @@ from django_q.tasks import async_task
 from securebase.content.entities import STRENGTH_WORDS, STRENGTHS
 from securebase.content.library import Claim, Reference, StylePage, get_library
 from securebase.newsletter.addresses import address_hash, normalise_email
-from securebase.psychometrics import STYLES, Result, item_bank
+from securebase.psychometrics import STYLES, Change, Result, item_bank, reliable_change
 from securebase.psychometrics.certainty import retest_agreement
-from securebase.psychometrics.norms import NormSample
+from securebase.psychometrics.norms import DIMENSIONS, NormSample
 from securebase.psychometrics.response_quality import ResponseQuality
 from securebase.psychometrics.styles import STYLE_NAMES, STYLE_SLUGS
 from securebase.quiz.services import delete_session, get_result
+from securebase.quiz.sittings import chain_tokens, delete_chain
+from securebase.quiz.sittings import sittings as sittings_of
 from securebase.reports.chart import Chart, build_chart
 from securebase.reports.models import DeletedResult, ReportEmail
+from securebase.reports.timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:
     from securebase.quiz.models import QuizSession
@@ -416,6 +422,8 @@ class ReportContext:
     chances_line: str = CHANCES_LINE
     #: Set when the answers cannot be scored well: shown instead of the style and scores.
     quality: QualityNotice | None = None
+    #: The earlier sittings and what changed since the last one (``None``: first sitting).
+    since_last: SinceLastTime | None = None
     #: (strength, what it requires) in the content app's words, strongest first.
     strength_words: tuple[tuple[str, str], ...] = tuple(
         (strength, STRENGTH_WORDS[strength]) for strength in STRENGTHS
@@ -735,6 +743,7 @@ def build_report_context(session: QuizSession) -> ReportContext:
         references=_unique_references(claims),
         measure_citation=item_bank().citation,
         quality=quality_notice(result.quality, session.form),
+        since_last=since_last_time(session),
     )
 
 
@@ -789,4 +798,231 @@ def purge_stale_report_emails(older_than: timedelta) -> int:
     """Delete report mails that still hold an address after ``older_than``; returns how many."""
     cutoff = timezone.now() - older_than
     deleted, _ = ReportEmail.objects.filter(created_at__lt=cutoff).exclude(email="").delete()
+    return deleted
+
+
+# -- Since last time: the sittings of one chain and what changed -------------------------------
+
+#: How each score is named when it is compared with last time.
+CHANGE_SUBJECTS = {
+    "anxiety": "Your worry about rejection and abandonment",
+    "avoidance": "Your discomfort with closeness and with depending on others",
+}
+#: The timeline's panel titles.
+TIMELINE_TITLES = {
+    "anxiety": "Worry about rejection (anxiety)",
+    "avoidance": "Discomfort with closeness (avoidance)",
+}
+#: A retake sooner than this after the sitting before it mostly measures memory of the answers.
+MEMORY_DAYS = 7
+#: The months a calendar reminder can be set for.
+REMINDER_MONTHS = (1, 3, 6)
+FORM_WORDS = {"full": "all questions", "adaptive": "quick version"}
+CHAIN_FULL = (
+    "You have taken the quiz {n} times from these private links, which is as many as one "
+    "set of linked results can hold. To take it again, start a new quiz from the start page: "
+    "it will not be linked to these results."
+)
+RETAKE_LIMITED = (
+    "Many quizzes were started from your network in the last hour, so we have paused new "
+    "ones. Please try again later."
+)
+
+
+def ago_phrase(then: datetime, now: datetime) -> str:
+    """How long ago a sitting was, in words: "today", "3 days ago", "about 4 months ago"."""
+    days = (now.date() - then.date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    if days < 365:
+        return f"about {round(days / 30.4)} months ago"
+    years = days // 365
+    return "over a year ago" if years == 1 else f"over {years} years ago"
+
+
+def change_sentence(dimension: str, verdict: str) -> str:
+    """One plain sentence on one score's change since the sitting before."""
+    subject = CHANGE_SUBJECTS[dimension]
+    if verdict in ("higher", "lower"):
+        return (
+            f"{subject} is {verdict} than last time, by more than the quiz's precision can explain."
+        )
+    return (
+        f"{subject} is about the same as last time: the difference is within what the quiz "
+        "can tell apart."
+    )
+
+
+def style_change_note(earlier_style: str, later_style: str, any_reliable: bool) -> str:
+    """What a changed (or unchanged) style name means next to the two scores' verdicts.
+
+    A name that changed while neither score moved beyond the quiz's precision is explained as
+    the wobble near a dividing line that it most likely is, not reported as a change.
+    """
+    before, after = STYLE_NAMES[earlier_style], STYLE_NAMES[later_style]
+    if earlier_style == later_style:
+        return f"Your most likely style is {after}, as last time."
+    if not any_reliable:
+        return (
+            f"Your most likely style's name changed from {before} to {after}, but neither "
+            "score moved by more than the quiz's precision can explain. Your answers sit near "
+            "a dividing line, where a small wobble between two sittings can change the name. "
+            "This is not a sign that something changed."
+        )
+    return (
+        f"Your most likely style changed from {before} to {after}, with at least one score "
+        "moving by more than the quiz's precision can explain."
+    )
+
+
+def memory_note(days: int) -> str:
+    """Said when a retake came soon after the sitting before it (empty otherwise)."""
+    if days >= MEMORY_DAYS:
+        return ""
+    when = "on the same day" if days <= 0 else f"{days} day{'s' if days != 1 else ''} later"
+    return (
+        f"You took the quiz again {when}. So soon after, a second sitting mostly shows how "
+        "well you remember your answers, not whether something changed. A retake after a few "
+        "months says more."
+    )
+
+
+@dataclass(frozen=True)
+class SittingLine:
+    """One sitting as the list beside the timeline names it."""
+
+    number: int
+    completed_at: datetime
+    ago: str
+    form: str
+    anxiety: str
+    avoidance: str
+    latest: bool
+
+
+@dataclass(frozen=True)
+class SinceLastTime:
+    """The sittings of a chain up to this one and the latest change, in plain words.
+
+    ``sentences`` holds one sentence per score about the change from the sitting before;
+    ``style_note`` what the style name's change means; ``memory_note`` is empty unless the
+    retake came within :data:`MEMORY_DAYS`; ``how_judged`` goes in the "How sure" details.
+    """
+
+    sittings: list[SittingLine]
+    timeline: Timeline
+    sentences: list[str]
+    style_note: str
+    memory_note: str
+    how_judged: list[str]
+    level: float
+
+
+def _range_words(low: float, high: float) -> str:
+    return f"{_whole_percentile(low)} to {_whole_percentile(high)}"
+
+
+def how_judged_sentences(change: Change) -> list[str]:
+    """How a change is judged, with the level it uses (for the "How sure" details)."""
+    level = round(change.level * 100)
+    return [
+        "Any two sittings differ a little, even when nothing changed: answers wobble from "
+        "day to day. We say a score is higher or lower only when the difference is bigger "
+        f"than {level} in 100 differences between two sittings of someone who did not change "
+        "would be, using each sitting's own uncertainty (the ranges on the chart).",
+        "Otherwise we say it is about the same: the difference is within what the quiz can "
+        "tell apart. That does not prove nothing changed, only that the quiz cannot tell.",
+    ]
+
+
+def since_last_time(session: QuizSession, now: datetime | None = None) -> SinceLastTime | None:
+    """Timeline and latest change of the chain up to ``session`` (``None``: first sitting)."""
+    chain = sittings_of(session)
+    if len(chain) < 2 or not session.is_completed:
+        return None
+    now = now or timezone.now()
+    results = [get_result(sitting) for sitting in chain]
+    change = reliable_change(results[-2], results[-1])
+    description = (
+        f"Your two scores at each of your {len(chain)} sittings, oldest first, each with its "
+        "range. " + " ".join(change_sentence(d, getattr(change, d).verdict) for d in DIMENSIONS)
+    )
+    timeline = build_timeline(results, TIMELINE_TITLES, description)
+    anxiety, avoidance = (panel.points for panel in timeline.panels)
+    lines = [
+        SittingLine(
+            number=index + 1,
+            completed_at=sitting.completed_at,
+            ago=ago_phrase(sitting.completed_at, now),
+            form=FORM_WORDS.get(sitting.form, sitting.form),
+            anxiety=_range_words(anxiety[index].low, anxiety[index].high),
+            avoidance=_range_words(avoidance[index].low, avoidance[index].high),
+            latest=index == len(chain) - 1,
+        )
+        for index, sitting in enumerate(chain)
+    ]
+    verdicts = [getattr(change, d).verdict for d in DIMENSIONS]
+    gap = (chain[-1].completed_at.date() - chain[-2].completed_at.date()).days
+    return SinceLastTime(
+        sittings=lines,
+        timeline=timeline,
+        sentences=[change_sentence(d, v) for d, v in zip(DIMENSIONS, verdicts, strict=True)],
+        style_note=style_change_note(
+            change.earlier_style, change.later_style, any(v != "within" for v in verdicts)
+        ),
+        memory_note=memory_note(gap),
+        how_judged=how_judged_sentences(change),
+        level=change.level,
+    )
+
+
+def reminder_calendar(private_url: str, months: int, now: datetime | None = None) -> bytes:
+    """A calendar file with one all-day event ``months`` from now that links to the result.
+
+    Built with ``icalendar`` and handed straight to the browser: nothing about the reminder
+    is stored on the server.
+    """
+    if months not in REMINDER_MONTHS:
+        raise ValueError(f"months must be one of {REMINDER_MONTHS}")
+    now = now or timezone.now()
+    day = _add_months(now.date(), months)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//securebase//retake reminder//EN")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"{uuid.uuid4()}@securebase")
+    event.add("dtstamp", now)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", "Take the attachment quiz again")
+    event.add(
+        "description",
+        "Taking the quiz again shows whether your two scores changed since last time. "
+        f'Open your private result and choose "Take it again": {private_url}\n'
+        "Anyone with this link can see your result.",
+    )
+    event.add("url", private_url)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar_module.monthrange(year, month)[1]))
+
+
+def delete_all_sittings(token: str) -> int:
+    """Delete every sitting linked with ``token``, remembering each link as deleted."""
+    tokens = chain_tokens(token)
+    deleted = delete_chain(token)
+    for each in tokens:
+        DeletedResult.objects.get_or_create(token_hash=_keyed_hash(each))
     return deleted

@@ -1,4 +1,4 @@
-"""Result page, PDF download, report mail, deletion and consent withdrawal.
+"""Result page, PDF download, report mail, taking it again, reminders, deletion and consent.
 
 Every response that shows or depends on someone's result goes through
 ``private_response`` (no-store, noindex). Sessions and results come only from the quiz
@@ -19,17 +19,22 @@ from securebase.content.library import get_library
 from securebase.core import limits
 from securebase.core.http import post_only_or_redirect
 from securebase.core.privacy import private_response
-from securebase.quiz import hooks
+from securebase.quiz import hooks, sittings
 from securebase.quiz import services as quiz
 from securebase.quiz.views import SESSION_KEY as QUIZ_SESSION_KEY
-from securebase.reports.forms import ReportEmailForm
+from securebase.quiz.views import question_url
+from securebase.reports.forms import AgainForm, ReminderForm, ReportEmailForm
 from securebase.reports.pdf import pdf_for
 from securebase.reports.services import (
+    CHAIN_FULL,
+    RETAKE_LIMITED,
     STYLE_NAMES,
     address_key,
     build_report_context,
+    delete_all_sittings,
     delete_result,
     queue_report_email,
+    reminder_calendar,
     retry_phrase,
     style_for_share_slug,
     was_deleted,
@@ -88,6 +93,9 @@ def _result_page(
     *,
     email_limited: str = "",
     pdf_limited: str = "",
+    again_form: AgainForm | None = None,
+    again_message: str = "",
+    reminder_form: ReminderForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     held = hooks.result_hold(session)
@@ -102,6 +110,9 @@ def _result_page(
         "email_form": form or ReportEmailForm(),
         "email_limited": email_limited,
         "pdf_limited": pdf_limited,
+        "again_form": again_form or AgainForm(initial={"form": session.form}),
+        "again_message": again_message,
+        "reminder_form": reminder_form or ReminderForm(initial={"months": 3}),
         "private_url": request.build_absolute_uri(reverse("reports:result", args=[report.token])),
         "share_url": request.build_absolute_uri(reverse("reports:share", args=[report.share_slug])),
     }
@@ -185,23 +196,71 @@ def _email_limited(request: HttpRequest, session: quiz.QuizSession, wait: int) -
     return _result_page(request, session, email_limited=message, status=429)
 
 
+@post_only_or_redirect(lambda token: f"/results/{token}/#again")
+def again(request: HttpRequest, token: str) -> HttpResponse:
+    """Start a new sitting linked to this result, and go to its first question.
+
+    A full chain, a missing choice or a reached start limit come back to the result page at
+    the "Take it again" form, with a message saying why; nothing is lost.
+    """
+    session = _session_or_404(token)
+    if not session.is_completed:
+        return _resume(token)
+    form = AgainForm(request.POST)
+    if not form.is_valid():
+        return _result_page(request, session, again_form=form, status=422)
+    if limits.QUIZ_START.reached(request) is not None:
+        return _result_page(request, session, again_message=RETAKE_LIMITED, status=429)
+    try:
+        retake = sittings.start_again(token, form.cleaned_data["form"])
+    except sittings.ChainFull:
+        message = CHAIN_FULL.format(n=sittings.MAX_SITTINGS)
+        return _result_page(request, session, again_message=message, status=409)
+    request.session[QUIZ_SESSION_KEY] = retake.token
+    # The form's address ends in #again (so an error shows at the form); name the place on
+    # the question page too, or the browser would carry #again over to it.
+    return private_response(redirect(question_url(retake.token, 1) + "#main"))
+
+
+@require_safe
+def reminder(request: HttpRequest, token: str) -> HttpResponse:
+    """A calendar file reminding the person to take the quiz again; nothing is stored."""
+    session = _session_or_404(token)
+    if not session.is_completed:
+        return _resume(token)
+    form = ReminderForm(request.GET)
+    if not form.is_valid():
+        return _result_page(request, session, reminder_form=form, status=400)
+    private_url = request.build_absolute_uri(reverse("reports:result", args=[token]))
+    response = HttpResponse(
+        reminder_calendar(private_url, form.cleaned_data["months"]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="take-the-quiz-again.ics"'
+    return private_response(response)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks for confirmation; POST deletes at once and says so.
+    """GET asks for confirmation; POST deletes at once and says what went.
 
-    Deleting twice (a double click, the back button) shows the same confirmation instead
-    of an error: the outcome the person wanted is true either way.
+    With linked sittings the person chooses: this sitting only (the others stay linked to
+    each other) or every sitting. Deleting twice (a double click, the back button) shows the
+    same confirmation instead of an error: the outcome the person wanted is true either way.
     """
     if request.method in ("GET", "HEAD"):
         session = _session_or_404(token)
-        return private_response(
-            render(request, "reports/delete_confirm.html", {"token": session.token})
-        )
-    delete_result(token)
+        linked = len(sittings.chain_tokens(token))
+        context = {"token": session.token, "linked": linked if linked > 1 else 0}
+        return private_response(render(request, "reports/delete_confirm.html", context))
+    tokens = sittings.chain_tokens(token)
+    everything = request.POST.get("what") == "all"
+    count = delete_all_sittings(token) if everything else int(delete_result(token))
     # The browser's "resume this quiz" memory would point at nothing now.
-    if request.session.get(QUIZ_SESSION_KEY) == token:
+    if request.session.get(QUIZ_SESSION_KEY) in (tokens if everything else [token]):
         del request.session[QUIZ_SESSION_KEY]
-    return private_response(render(request, "reports/deleted.html"))
+    context = {"everything": everything, "count": count, "others": len(tokens) - 1}
+    return private_response(render(request, "reports/deleted.html", context))
 
 
 @post_only_or_redirect(lambda token: f"/results/{token}/#your-data")
