@@ -49,6 +49,38 @@ class Shot:
     name: str
     caption: str
     path: str
+    researcher: bool = False  # photographed signed in as the demo study's owner
+
+
+#: A study with a panel, a few participants and two waves, for the researchers' pages.
+DEMO_STUDY = """
+import numpy as np
+from django.contrib.auth import get_user_model
+from securebase.psychometrics import item_bank
+from securebase.psychometrics.classification import simulate_answers
+from securebase.quiz import services as quiz
+from securebase.studies import services
+from securebase.studies.models import Study
+
+owner = get_user_model().objects.create_user("researcher", password="demo-pass-phrase")
+study = services.create_study(owner, Study(
+    slug="closeness", title="Closeness in couples", form="choice", target=40,
+    panel_parameter="PROLIFIC_PID", completion_url="https://panel.example/complete",
+    waves="before, after"), "We study how people feel about closeness. You may stop at any time.")
+consent = services.current_consent(study)
+rng = np.random.default_rng(7)
+for number in range(24):
+    theta = rng.normal(size=2)
+    for wave in ("before", "after") if number < 8 else ("before",):
+        found = services.arrival(study, {"PROLIFIC_PID": f"p{number}", "wave": wave})
+        form = "full" if number % 2 else "adaptive"
+        token = services.join(study, found, consent=consent, form=form).session.token
+        shift = np.array([-0.4, 0.0]) if wave == "after" else np.zeros(2)
+        row = simulate_answers((theta + shift)[None, :], item_bank(), rng)[0]
+        step = quiz.current_step(quiz.get_session(token))
+        while not step.done and not (number == 23 and step.answered >= 5):
+            step = quiz.submit_answer(token, step.item.number, int(row[step.item.number - 1]))
+"""
 
 
 def pattern(anxiety: int, avoidance: int) -> dict[int, int]:
@@ -170,6 +202,11 @@ def photograph(base_url: str, pages: list[Shot]) -> list[tuple[Shot, dict[str, s
                     viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
                 )
                 page = context.new_page()
+                if any(shot.researcher for shot in pages):
+                    page.goto(base_url + "/studies/login/")
+                    page.get_by_label("Username").fill("researcher")
+                    page.get_by_label("Password").fill("demo-pass-phrase")
+                    page.get_by_role("button", name="Sign in").click()
                 for shot in pages:
                     page.goto(base_url + shot.path, wait_until="networkidle")
                     target = OUT / f"{shot.name}-{size_name}.jpg"
@@ -242,6 +279,7 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         manage(env, "load_content")
         manage(env, "seed_newsletter")
+        manage(env, "shell", "-c", DEMO_STUDY)
         with running_servers(env, Path(tmp), count=1, workers=2) as (server,):
             base = server.url
             tokens = {
@@ -273,6 +311,15 @@ def main() -> None:
                 Shot("privacy", "Privacy", "/privacy/"),
                 Shot("newsletter", "Newsletter sign-up", "/newsletter/"),
                 Shot("error-404", "Not found (error page)", "/no-such-page/"),
+                Shot(
+                    "study-join", "A study's page for participants", "/s/closeness/?PROLIFIC_PID=x1"
+                ),
+                Shot(
+                    "study-dashboard",
+                    "A study's dashboard (researchers)",
+                    "/studies/closeness/",
+                    researcher=True,
+                ),
             ]
             if request("GET", f"{base}/method/").status == 200:
                 pages.append(Shot("method", "Technical manual (method)", "/method/"))

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from securebase.studies.dashboard import Dashboard
 
-WIDTH, HEIGHT = 320.0, 160.0
-LEFT, RIGHT, TOP, BOTTOM = 40.0, 8.0, 10.0, 26.0
+WIDTH, HEIGHT = 320.0, 172.0
+LEFT, RIGHT, TOP, BOTTOM = 40.0, 8.0, 10.0, 38.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,20 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A label under the x axis; a long hyphenated name is set on two lines."""
+
+    x: float
+    label: str
+    anchor: str = "middle"
+
+    @property
+    def lines(self) -> list[str]:
+        head, dash, tail = self.label.partition("-")
+        return [head + dash, tail] if dash and len(self.label) > 10 else [self.label]
+
+
+@dataclass(frozen=True)
 class Plot:
     title: str
     summary: str
@@ -41,7 +55,7 @@ class Plot:
     guide_y: float | None = None  # a reference line (target, or the norm group's share)
     guide_label: str = ""
     axis: list[tuple[float, str]] = field(default_factory=list)  # y position, label
-    ticks: list[tuple[float, str]] = field(default_factory=list)  # x position, label
+    ticks: list[Tick] = field(default_factory=list)
 
 
 def _y(value: float, top_value: float) -> float:
@@ -74,7 +88,10 @@ def completions(figures: Dashboard) -> Plot:
     ]
     ticks = []
     if days:
-        ticks = [(LEFT, days[0][0].isoformat()), (WIDTH - RIGHT, days[-1][0].isoformat())]
+        ticks = [
+            Tick(LEFT, days[0][0].isoformat(), "start"),
+            Tick(WIDTH - RIGHT, days[-1][0].isoformat(), "end"),
+        ]
     return Plot(
         title="Completions over time",
         summary=(
@@ -102,7 +119,7 @@ def drop_off(figures: Dashboard) -> Plot:
         ),
         bars=_bars(shares, labels, 1.0),
         axis=_axis(1.0, percent=True),
-        ticks=[(LEFT, "1"), (WIDTH - RIGHT, "36")],
+        ticks=[Tick(LEFT, "1", "start"), Tick(WIDTH - RIGHT, "36", "end")],
     )
 
 
@@ -128,8 +145,7 @@ def styles(figures: Dashboard) -> Plot:
         bars=with_intervals,
         axis=_axis(1.0, percent=True),
         ticks=[
-            (bar.x + bar.width / 2, share.label)
-            for bar, share in zip(bars, figures.styles, strict=True)
+            Tick(bar.centre, share.label) for bar, share in zip(bars, figures.styles, strict=True)
         ],
     )
 
@@ -150,7 +166,7 @@ def percentiles(figures: Dashboard, dimension: str) -> Plot:
         guide_y=_y(0.1, top),
         guide_label="norm group 10%",
         axis=_axis(top, percent=True),
-        ticks=[(LEFT, "0"), (WIDTH - RIGHT, "100")],
+        ticks=[Tick(LEFT, "0", "start"), Tick(WIDTH - RIGHT, "100", "end")],
     )
 
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from scipy import stats
 
 from securebase.psychometrics import STYLES, Result, item_bank, reliable_change
+from securebase.psychometrics.certainty import certainty
 from securebase.psychometrics.styles import STYLE_NAMES
 
 DIMENSIONS = ("anxiety", "avoidance")
@@ -171,7 +172,10 @@ def _reliability(rows: list[dict[str, Any]]) -> dict[str, dict[str, float | None
         numbers = [item.number for item in bank.dimension_items(dimension)]
         keyed = np.array([[row[f"K{n}"] for n in numbers] for row in full], dtype=float)
         thetas = np.array([row[f"{dimension}_theta"] for row in quick], dtype=float)
-        ses = np.array([row[f"{dimension}_se"] for row in quick], dtype=float)
+        # The stored SD is widened to describe the true position (psychometrics.certainty);
+        # marginal reliability, like the manual's, uses the model's own posterior SD.
+        widening = float(certainty().inflation["adaptive"][DIMENSIONS.index(dimension)])
+        ses = np.array([row[f"{dimension}_se"] for row in quick], dtype=float) / widening
         out[dimension] = {
             "alpha": cronbach_alpha(keyed) if full else None,
             "alpha_n": float(len(full)),
