@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,11 @@ def _refusal(path: Path) -> str:
     )
 
 
-def is_sqlite(settings_dict: dict[str, Any]) -> bool:
+def is_sqlite(settings_dict: Mapping[str, Any]) -> bool:
     return str(settings_dict.get("ENGINE", "")).endswith("sqlite3")
 
 
-def database_name(settings_dict: dict[str, Any]) -> str | None:
+def database_name(settings_dict: Mapping[str, Any]) -> str | None:
     """The file of an SQLite database, or ``None`` for one in memory."""
     name = str(settings_dict.get("NAME") or "")
     if not name or name == ":memory:" or name.startswith("file:"):
@@ -83,7 +84,7 @@ def database_name(settings_dict: dict[str, Any]) -> str | None:
 corrected: list[Path] = []
 
 
-def enforce(settings_dict: dict[str, Any]) -> None:
+def enforce(settings_dict: Mapping[str, Any]) -> None:
     """Make an SQLite database's files private (no-op for other databases)."""
     name = database_name(settings_dict) if is_sqlite(settings_dict) else None
     if name is None:

@@ -62,6 +62,7 @@ class CounterCache(BaseDatabaseCache):
     """A cache for integer counters with atomic ``add``, ``incr`` and :meth:`hit`."""
 
     _writes = 0
+    _table: str  # set by BaseDatabaseCache.__init__, which its stub does not declare
 
     def _run(self, statement: str, params: list[Any], *, write: bool = True) -> tuple[Any, int]:
         """Execute one statement; returns (first row or None, rowcount)."""

@@ -8,9 +8,10 @@ test suite recomputes them from the committed bank and compares them with the co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, SupportsFloat
 
 import numpy as np
+from numpy.typing import NDArray
 
 from securebase.psychometrics.bank import ItemBank
 from securebase.psychometrics.grm import item_information
@@ -24,12 +25,14 @@ SE_POINTS = (-3.0, -2.5, -2.0, -1.0, 0.0, 1.0, 2.0, 2.5, 3.0)
 _GRID = np.linspace(-6.0, 6.0, 241)
 
 
-def r(value: float, decimals: int = 3) -> float:
+def r(value: SupportsFloat, decimals: int = 3) -> float:
     """Round for the manual; -0.0 becomes 0.0 so the JSON text is stable."""
     return round(float(value), decimals) + 0.0
 
 
-def information(bank: ItemBank, dimension: str, theta: np.ndarray, items: tuple[int, ...] | None):
+def information(
+    bank: ItemBank, dimension: str, theta: np.ndarray, items: tuple[int, ...] | None
+) -> NDArray[np.float64]:
     """Test information of a dimension's items (all, or only ``items``) at ``theta``."""
     chosen = [
         item for item in bank.dimension_items(dimension) if items is None or item.number in items

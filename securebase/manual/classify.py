@@ -26,7 +26,9 @@ SEED = 20180301
 DISTANCE_EDGES = (0.0, 0.25, 0.5, 1.0, float("inf"))
 
 
-def _row(low: float, high: float | None, n: float, consistency: float, accuracy: float):
+def _row(
+    low: float, high: float | None, n: float, consistency: float, accuracy: float
+) -> dict[str, float | None]:
     return {
         "low": low,
         "high": high,

@@ -19,7 +19,12 @@ from securebase.psychometrics.bank import ItemBank
 from securebase.psychometrics.norms import DIMENSIONS
 
 #: Age bands of the sample chapter (the raw data has 13-17 year olds; norms are adults only).
-SAMPLE_BANDS = (("13-17", 13, 17), ("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44))
+SAMPLE_BANDS: tuple[tuple[str, int, int], ...] = (
+    ("13-17", 13, 17),
+    ("18-24", 18, 24),
+    ("25-34", 25, 34),
+    ("35-44", 35, 44),
+)
 SAMPLE_BANDS += (("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 100))
 
 

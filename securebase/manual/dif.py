@@ -178,20 +178,20 @@ def dif(inputs: Inputs) -> dict[str, Any]:
             columns = dimension_columns(bank, dimension)
             block = keyed[:, columns]
             rows = ~np.isnan(block).any(axis=1) & ~np.isnan(group_all)
-            theta, group, block = eap[rows, d], group_all[rows], block[rows].astype(np.int64)
+            theta, group, codes = eap[rows, d], group_all[rows], block[rows].astype(np.int64)
             items: dict[str, Any] = {}
             expected_focal = np.zeros(int((group == 1).sum()))
             expected_reference = np.zeros_like(expected_focal)
             focal_theta = theta[group == 1]
             for j, column in enumerate(columns):
-                stats, m3 = item_dif(block[:, j], theta, group)
+                stats, m3 = item_dif(codes[:, j], theta, group)
                 items[str(column + 1)] = stats
                 ones = np.ones_like(focal_theta)
                 expected_focal += _expected(m3, np.column_stack([focal_theta, ones, focal_theta]))
                 zeros = np.zeros_like(focal_theta)
                 expected_reference += _expected(m3, np.column_stack([focal_theta, zeros, zeros]))
             difference = expected_focal - expected_reference
-            total_sd = float(block.sum(axis=1).std(ddof=1))
+            total_sd = float(codes.sum(axis=1).std(ddof=1))
             per_dimension[dimension] = {
                 "n_reference": int((group == 0).sum()),
                 "n_focal": int((group == 1).sum()),

@@ -100,6 +100,7 @@ def q3_heatmap(bank: ItemBank, path: Path) -> None:
         axis.set_xticks(range(len(numbers)), [str(n) for n in numbers], fontsize=6, rotation=90)
         axis.set_yticks(range(len(numbers)), [str(n) for n in numbers], fontsize=6)
         axis.set_title(dimension.capitalize())
+    assert image is not None  # one image per dimension
     figure.colorbar(image, ax=axes, shrink=0.8, label="Q3* (residual correlation)")
     save(figure, path)
 

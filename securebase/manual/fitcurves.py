@@ -41,8 +41,8 @@ def worst_item_curves(inputs: Inputs, worst: dict[str, int]) -> dict[str, Any]:
     curves: dict[str, Any] = {}
     for dimension, number in worst.items():
         columns = dimension_columns(bank, dimension)
-        block = keyed[:, columns]
-        block = (block[~np.isnan(block).any(axis=1)] - 1).astype(np.int64)
+        answered = keyed[:, columns]
+        block = (answered[~np.isnan(answered).any(axis=1)] - 1).astype(np.int64)
         a, b = bank.parameters(dimension)
         j = columns.index(number - 1)
         expected = expected_by_score(a, b, j)

@@ -260,7 +260,7 @@ def realism(
         shares = np.bincount(high[:, 0] + 2 * high[:, 1], minlength=len(STYLES)) / len(eap)
         rows[name] = {
             "eap_sd": [round(float(v), 3) for v in eap.std(axis=0)],
-            "eap_correlation": round(float(np.corrcoef(eap.T)[0, 1]), 3),
+            "eap_correlation": round(float(np.asarray(np.corrcoef(eap.T))[0, 1]), 3),
             "style_shares": {s: round(float(v), 3) for s, v in zip(STYLES, shares, strict=True)},
         }
     return rows

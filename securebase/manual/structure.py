@@ -78,7 +78,9 @@ def polychoric_matrix(keyed: NDArray[np.float64]) -> NDArray[np.float64]:
     return matrix
 
 
-def parallel_analysis(keyed: NDArray[np.float64], replications: int = PARALLEL_REPLICATIONS):
+def parallel_analysis(
+    keyed: NDArray[np.float64], replications: int = PARALLEL_REPLICATIONS
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """Observed Pearson eigenvalues and the 95th percentile of random-data eigenvalues."""
     observed = np.sort(np.linalg.eigvalsh(np.corrcoef(keyed, rowvar=False)))[::-1]
     rng = np.random.default_rng(SEED)
@@ -212,7 +214,8 @@ def structure(inputs: Inputs) -> dict[str, Any]:
         columns = dimension_columns(inputs.bank, dimension)
         block_eigen = np.sort(np.linalg.eigvalsh(np.corrcoef(complete[:, columns], rowvar=False)))
         numbers = [c + 1 for c in columns]
-        observed_scores = schmid_leiman(np.corrcoef(complete[:, columns], rowvar=False), numbers)
+        pearson = np.asarray(np.corrcoef(complete[:, columns], rowvar=False), dtype=np.float64)
+        observed_scores = schmid_leiman(pearson, numbers)
         within[dimension] = {
             "pearson_eigenvalues": [r(v, 2) for v in block_eigen[::-1][:5]],
             "bifactor": schmid_leiman(polychoric[np.ix_(columns, columns)], numbers),
@@ -221,7 +224,7 @@ def structure(inputs: Inputs) -> dict[str, Any]:
             },
         }
     polychoric_eigen = np.sort(np.linalg.eigvalsh(polychoric))[::-1]
-    numbers = {
+    facts: dict[str, Any] = {
         "n_complete": len(complete),
         "pearson_eigenvalues": [r(v, 2) for v in observed[:8]],
         "random_95th": [r(v, 3) for v in threshold[:8]],
@@ -231,8 +234,8 @@ def structure(inputs: Inputs) -> dict[str, Any]:
         "cfa": two_factor_cfa(polychoric, inputs, len(complete)),
         "within": within,
     }
-    numbers["scree"] = {
+    facts["scree"] = {
         "observed": [r(v) for v in observed[:12]],
         "random_95th": [r(v) for v in threshold[:12]],
     }
-    return numbers
+    return facts

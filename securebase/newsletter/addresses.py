@@ -34,7 +34,7 @@ INVISIBLE = dict.fromkeys(
 # email-validator knows (RFC 6761/6762/7686: localhost, local, invalid, test, onion,
 # arpa): the Linux "localhost.localdomain", ICANN's private ".internal", and the domain
 # reserved for documentation (RFC 2606), which the tests may use.
-RESERVED_SUFFIXES = ("localdomain", "internal")
+RESERVED_SUFFIXES: tuple[str, ...] = ("localdomain", "internal")
 TEST_SUFFIXES = ("example", "test")
 
 MESSAGES = {

@@ -8,6 +8,7 @@ on a screen without showing who reads the newsletter.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -156,7 +157,7 @@ class IssueAdmin(admin.ModelAdmin):
                     status=Subscriber.Status.CONFIRMED
                 ).count(),
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(
                 request, "admin/newsletter/issue/send_confirmation.html", context

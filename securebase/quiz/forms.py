@@ -42,7 +42,9 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The lengths come from the adaptive test's settings, never typed in here.
         lengths = quiz_lengths()
-        self.fields["form"].choices = [
+        field = self.fields["form"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (
                 QuizForm.ADAPTIVE,
                 f"Quick test: about {lengths.quick_typical} questions that adapt to your answers",

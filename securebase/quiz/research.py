@@ -60,6 +60,7 @@ def research_rows() -> Iterator[dict[str, Any]]:
     for session in sessions.iterator(chunk_size=500):
         answers = {answer.item: answer.value for answer in session.answers.all()}
         result = session.result
+        assert result is not None and session.completed_at is not None  # as the query asks
         row: dict[str, Any] = dict.fromkeys(ITEM_COLUMNS, 0)
         row.update({f"Q{item}": value for item, value in answers.items()})
         row["form"] = session.form

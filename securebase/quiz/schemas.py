@@ -6,14 +6,16 @@ from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator, StrictBool, StrictInt
+from pydantic.config import JsonDict
 
 from securebase.psychometrics import item_bank
 from securebase.psychometrics.adaptive import TYPICAL_LENGTH, TYPICAL_LENGTH_RANGE
 
 # Stated in the schema as minimum/maximum; checked by the service layer, which answers
 # with the stable error codes (item_not_asked, invalid_value) rather than pydantic's.
-ITEM_RANGE = {"minimum": 1, "maximum": len(item_bank().items)}
-VALUE_RANGE = {"minimum": 1, "maximum": len(item_bank().response_labels)}
+N_ITEMS = len(item_bank().items)
+ITEM_RANGE: JsonDict = {"minimum": 1, "maximum": N_ITEMS}
+VALUE_RANGE: JsonDict = {"minimum": 1, "maximum": len(item_bank().response_labels)}
 
 
 def _integral(value: Any) -> Any:
@@ -60,8 +62,8 @@ class BackIn(Schema):
             "number of the question on screen (next_item.number): Back changes nothing if it "
             "is no longer the current one, so a retried request never takes back two answers"
         ),
-        ge=ITEM_RANGE["minimum"],
-        le=ITEM_RANGE["maximum"],
+        ge=1,
+        le=N_ITEMS,
     )
 
 

@@ -341,11 +341,13 @@ def seconds_per_answer(session: QuizSession) -> float | None:
     were recorded have none, and an answer stored out of order (taken back, then given
     again) gives no negative gap.
     """
-    times = list(
-        session.answers.exclude(answered_at=None)
+    times = [
+        time
+        for time in session.answers.exclude(answered_at=None)
         .order_by("position")
         .values_list("answered_at", flat=True)
-    )
+        if time is not None
+    ]
     gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(times)]
     gaps = [gap for gap in gaps if gap >= 0]
     return statistics.median(gaps) if len(gaps) >= MIN_TIMED_GAPS else None

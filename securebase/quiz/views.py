@@ -212,7 +212,7 @@ def question(request: HttpRequest, token: str, position: int) -> HttpResponse:
     if not form.is_valid():
         session = _session_or_404(token)
         message = (
-            form.errors["value"][0]
+            str(form.errors["value"][0])
             if "value" in form.errors
             else "That answer did not match the question on screen. Here is the current one."
         )

@@ -168,7 +168,8 @@ def hdr_thresholds(density: NDArray[np.float64], shares: tuple[float, ...]) -> l
     values = np.sort(density, axis=None)[::-1]
     cumulative = np.cumsum(values)
     return [
-        float(values[min(np.searchsorted(cumulative, share), values.size - 1)]) for share in shares
+        float(values[min(int(np.searchsorted(cumulative, share)), values.size - 1)])
+        for share in shares
     ]
 
 
@@ -202,7 +203,9 @@ def _edge_key(row: int, col: int, edge: int) -> EdgeKey:
     }[edge]
 
 
-def _cell_segments(corners: tuple[float, float, float, float], case: int, level: float):
+def _cell_segments(
+    corners: tuple[float, float, float, float], case: int, level: float
+) -> tuple[tuple[int, int], ...]:
     if case == 5:
         return ((3, 2), (1, 0)) if sum(corners) / 4 < level else ((3, 0), (1, 2))
     if case == 10:
@@ -248,8 +251,8 @@ def contour_loops(
                 values[row + 1, col + 1],
                 values[row + 1, col],
             )
-            for start, end in _cell_segments(corners, case, level):
-                a, b = _edge_key(row, col, start), _edge_key(row, col, end)
+            for edge_a, edge_b in _cell_segments(corners, case, level):
+                a, b = _edge_key(row, col, edge_a), _edge_key(row, col, edge_b)
                 for key in (a, b):
                     if key not in points:
                         points[key] = crossing(key)

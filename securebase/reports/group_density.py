@@ -95,7 +95,7 @@ def group_counts(key: str | None) -> tuple[str, NDArray[np.float64]]:
     the default group.
     """
     groups = _stored()["groups"]
-    chosen = key if key in groups else DEFAULT_GROUP
+    chosen = key if key is not None and key in groups else DEFAULT_GROUP
     return chosen, np.asarray(groups[chosen]["counts"], dtype=np.float64)
 
 

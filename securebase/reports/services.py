@@ -710,6 +710,7 @@ def build_report_context(session: QuizSession) -> ReportContext:
     anxiety, avoidance = _dimension("anxiety", result), _dimension("avoidance", result)
     near_boundary = chances[0].probability < BOUNDARY_PROBABILITY
     title, eyebrow, names = headline(chances)
+    assert session.completed_at is not None  # get_result refuses an unfinished session
     return ReportContext(
         token=session.token,
         completed_at=session.completed_at,

@@ -24,6 +24,12 @@ class StudyToken(HttpBearer):
         return token if 0 < len(token) <= 100 else None
 
 
+class TokenRequest(HttpRequest):
+    """The request of a view behind :class:`StudyToken`: ninja sets ``auth`` to its token."""
+
+    auth: str
+
+
 class ColumnOut(Schema):
     name: str
     type: str
@@ -59,7 +65,7 @@ router = Router(tags=["studies"])
         "token goes in `Authorization: Bearer <token>`; a token opens only its own study."
     ),
 )
-def study_export(request: HttpRequest, slug: str) -> Status:
+def study_export(request: TokenRequest, slug: str) -> Status:
     access: AccessToken | None = services.token_access(slug, str(request.auth))
     if access is None:
         return Status(

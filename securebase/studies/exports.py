@@ -247,8 +247,8 @@ def write_stats(data: list[dict[str, Any]], kind: str) -> bytes:
     import pyreadstat
 
     frame = _frame(data)
-    labels = {c.name: c.label for c in COLUMNS}
-    value_labels = {
+    labels: dict[str, str | None] = {c.name: c.label for c in COLUMNS}
+    value_labels: dict[str, dict[int | float, str]] = {
         c.name: {int(code): label for code, label in c.values.items()}
         for c in COLUMNS
         if c.values and c.type == "integer"
@@ -264,7 +264,7 @@ def write_stats(data: list[dict[str, Any]], kind: str) -> bytes:
             pyreadstat.write_dta(
                 frame,
                 path,
-                column_labels={name: label[:80] for name, label in labels.items()},
+                column_labels={c.name: c.label[:80] for c in COLUMNS},
                 variable_value_labels=value_labels,
                 version=15,
             )

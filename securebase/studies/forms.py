@@ -124,7 +124,9 @@ class JoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.study = study
         lengths = quiz_lengths()
-        self.fields["form"].choices = [
+        field = self.fields["form"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (QuizForm.ADAPTIVE, f"The quick test (about {lengths.quick_typical} statements)"),
             (QuizForm.FULL, f"All {lengths.full} statements"),
         ]

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
 from securebase.quiz.models import QuizSession
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 #: Panel ids and wave keys: letters, digits and a few separators, as panels issue them.
 SAFE_ID = RegexValidator(
@@ -82,7 +86,7 @@ class Study(models.Model):
     completion_code = models.CharField(max_length=16, default=new_code)
     invitation_only = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="studies"
     )
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,7 +34,7 @@ from securebase.studies.models import (
     new_secret,
 )
 
-User = AbstractBaseUser | AnonymousUser
+User = Account | AnonymousUser
 
 
 class NotAllowed(Exception):
@@ -82,7 +82,7 @@ def study_for(user: User, slug: str, *, owner: bool = False) -> Study:
 
 
 @transaction.atomic
-def create_study(owner: AbstractBaseUser, study: Study, consent_text: str) -> Study:
+def create_study(owner: Account, study: Study, consent_text: str) -> Study:
     study.save()
     Membership.objects.create(study=study, user=owner, role=Role.OWNER)
     ConsentText.objects.create(study=study, version=1, text=consent_text)
@@ -105,7 +105,7 @@ def update_consent(study: Study, text: str) -> ConsentText:
     return ConsentText.objects.create(study=study, version=consent.version + 1, text=text)
 
 
-def add_member(study: Study, user: AbstractBaseUser, role: str) -> Membership:
+def add_member(study: Study, user: Account, role: str) -> Membership:
     membership, _ = Membership.objects.update_or_create(
         study=study, user=user, defaults={"role": role}
     )
@@ -286,7 +286,7 @@ def new_invitations(study: Study, count: int, wave: str = "", prefix: str = "") 
     return secrets_
 
 
-def new_access_token(study: Study, user: AbstractBaseUser) -> str:
+def new_access_token(study: Study, user: Account) -> str:
     secret = new_secret()
     AccessToken.objects.create(study=study, token_digest=digest(secret), created_by=user)
     return secret

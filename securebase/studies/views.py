@@ -13,6 +13,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -32,6 +33,12 @@ EXPORTS = {
     "sav": ("application/x-spss-sav", "participants.sav"),
     "dta": ("application/x-stata-dta", "participants.dta"),
 }
+
+
+class SignedInRequest(HttpRequest):
+    """The request of a ``@login_required`` view: its user has signed in (for type checks)."""
+
+    user: User
 
 
 def _member_study(request: HttpRequest, slug: str, *, owner: bool = False) -> Study:
@@ -122,12 +129,12 @@ def study_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def study_new(request: HttpRequest) -> HttpResponse:
+def study_new(request: SignedInRequest) -> HttpResponse:
     form = StudySettingsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         study = services.create_study(
             request.user, form.save(commit=False), form.cleaned_data["consent_text"]
-        )  # type: ignore[arg-type]
+        )
         messages.success(request, "Your study is ready. Share its address with participants.")
         return _private(redirect("studies:dashboard", slug=study.slug))
     status = 422 if request.method == "POST" else 200
@@ -216,7 +223,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def tokens(request: HttpRequest, slug: str) -> HttpResponse:
+def tokens(request: SignedInRequest, slug: str) -> HttpResponse:
     study = _member_study(request, slug, owner=True)
     secret = ""
     if request.method == "POST":
@@ -226,7 +233,7 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
                 services.revoke_token(study, int(value))
             messages.success(request, "Token revoked.")
             return _private(redirect("studies:tokens", slug=slug))
-        secret = services.new_access_token(study, request.user)  # type: ignore[arg-type]
+        secret = services.new_access_token(study, request.user)
     context = {"study": study, "secret": secret, "tokens": study.tokens.order_by("-created_at")}
     return _private(render(request, "studies/tokens.html", context))
 
@@ -255,7 +262,7 @@ def export_response(study: Study, kind: str, content: bytes) -> HttpResponse:
 
 @login_required
 @require_safe
-def export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+def export(request: SignedInRequest, slug: str, kind: str) -> HttpResponse:
     study = _member_study(request, slug)
     if kind not in EXPORTS:
         raise Http404("no such export")
