@@ -944,8 +944,11 @@ def how_judged_sentences(change: Change) -> list[str]:
 
 def since_last_time(session: QuizSession, now: datetime | None = None) -> SinceLastTime | None:
     """Timeline and latest change of the chain up to ``session`` (``None``: first sitting)."""
-    chain = sittings_of(session)
-    if len(chain) < 2 or not session.is_completed:
+    # Every sitting of the chain is finished (quiz.sittings); each with its finishing time.
+    finished = [(sitting, sitting.completed_at) for sitting in sittings_of(session)]
+    chain = [sitting for sitting, _ in finished]
+    times = [when for _, when in finished if when is not None]
+    if len(chain) < 2 or len(times) != len(chain) or not session.is_completed:
         return None
     now = now or timezone.now()
     results = [get_result(sitting) for sitting in chain]
@@ -959,8 +962,8 @@ def since_last_time(session: QuizSession, now: datetime | None = None) -> SinceL
     lines = [
         SittingLine(
             number=index + 1,
-            completed_at=sitting.completed_at,
-            ago=ago_phrase(sitting.completed_at, now),
+            completed_at=times[index],
+            ago=ago_phrase(times[index], now),
             form=FORM_WORDS.get(sitting.form, sitting.form),
             anxiety=_range_words(anxiety[index].low, anxiety[index].high),
             avoidance=_range_words(avoidance[index].low, avoidance[index].high),
@@ -969,7 +972,7 @@ def since_last_time(session: QuizSession, now: datetime | None = None) -> SinceL
         for index, sitting in enumerate(chain)
     ]
     verdicts = [getattr(change, d).verdict for d in DIMENSIONS]
-    gap = (chain[-1].completed_at.date() - chain[-2].completed_at.date()).days
+    gap = (times[-1].date() - times[-2].date()).days
     return SinceLastTime(
         sittings=lines,
         timeline=timeline,
