@@ -8,7 +8,13 @@ tasks that run inline so a test sees their effect without a worker process.
 import os
 import tempfile
 
-os.environ.setdefault("SECUREBASE_VAR_DIR", tempfile.mkdtemp(prefix="securebase-test-"))
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # Each process of `pytest -n` (make check) collects static files and keeps its SQLite
+    # database in its own directory; the one inherited from the controller would be shared.
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    os.environ["SECUREBASE_VAR_DIR"] = tempfile.mkdtemp(prefix=f"securebase-test-{worker}-")
+else:
+    os.environ.setdefault("SECUREBASE_VAR_DIR", tempfile.mkdtemp(prefix="securebase-test-"))
 os.environ.setdefault("SECUREBASE_TASKS_SYNC", "1")
 os.environ.pop("SECUREBASE_PRODUCTION", None)
 # Test addresses may use the domains reserved for testing (name@mail.example).

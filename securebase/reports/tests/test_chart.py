@@ -171,7 +171,15 @@ def test_stored_histograms_are_what_the_calibration_data_gives():
         pytest.skip("calibration data not available")
     built = group_density.build_group_histograms(load_ecr_csv(path), item_bank())
     stored = json.loads(group_density.DENSITY_PATH.read_text(encoding="utf-8"))
-    assert built["groups"] == stored["groups"]
+    assert built["groups"].keys() == stored["groups"].keys()
+    for key, group in built["groups"].items():
+        assert group["n"] == stored["groups"][key]["n"], key
+        # A score within rounding of a bin edge may fall on either side of it with another
+        # BLAS kernel, and people who gave the same answers share one score, so they move
+        # together (0.24% of adults between the committed file and this machine's numpy).
+        # More than half a percent moved is a real change of the scores.
+        moved = np.abs(np.array(group["counts"]) - np.array(stored["groups"][key]["counts"]))
+        assert moved.sum() <= max(6, group["n"] // 100), key
 
 
 def gaussian_grid(step: float = 0.1):
