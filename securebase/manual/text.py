@@ -1537,112 +1537,205 @@ PAIR_LABELS = {
 
 CHANGE_HEADER = [
     "Sittings",
-    "Anxiety: false alarms (higher / lower)",
-    "Avoidance: false alarms (higher / lower)",
-    "Style name differs",
-    "...with both scores within",
+    "Clusters",
+    "Anxiety: calibrated (higher / lower)",
+    "widened",
+    "unwidened",
+    "Avoidance: calibrated (higher / lower)",
+    "widened",
+    "unwidened",
 ]
+
+POWER_HEADER = [
+    "Sittings",
+    "True fall (SD)",
+    "Anxiety: calibrated",
+    "widened",
+    "unwidened",
+    "Avoidance: calibrated",
+    "widened",
+    "unwidened",
+]
+
+FACTOR_HEADER = [
+    "Sittings",
+    "k_change anxiety",
+    "k_change avoidance",
+    "Cross-validated false alarms (anxiety / avoidance)",
+]
+
+#: The names of change_errors.json's pairs of forms, as the manual's pairs name them.
+FACTOR_PAIRS = {"full/full": "full/full", "quick/quick": "adaptive/adaptive"}
+FACTOR_PAIRS["quick/full"] = "adaptive/full"
 
 
 def change_between_sittings(n: dict[str, Any]) -> str:
     c = n["change"]
     level = round(c["level"] * 100)
+    dims = ("anxiety", "avoidance")
     rows = [
-        [PAIR_LABELS[name]]
+        [PAIR_LABELS[name], assumption]
         + [
-            f"{pct(row[d]['false_alarm'])} ({pct(row[d]['higher'])} / {pct(row[d]['lower'])})"
-            for d in ("anxiety", "avoidance")
+            cell
+            for d in dims
+            for cell in (
+                f"{pct(row[d]['changed'])} ({pct(row[d]['higher'])} / {pct(row[d]['lower'])})",
+                pct(row[d]["widened"]),
+                pct(row[d]["unwidened"]),
+            )
         ]
-        + [pct(row["label_flips"]), pct(row["label_flips_within"])]
-        for name, row in c["pairs"].items()
+        for name in PAIR_LABELS
+        for assumption, row in (("lasting", c["lasting"][name]), ("passing", c["passing"][name]))
     ]
-    new = c["new_groups_full"]
-    power = c["anxiety_lowered"]
-    weakest = min(power[name]["anxiety"]["lower"] for name in power)
-    power_words = (
-        'a real change of this size is often called "within what the quiz can tell apart"'
-        if weakest < 0.5
-        else "most real changes of this size are seen"
+    power_rows = [
+        [PAIR_LABELS[name], num(float(size), 1)]
+        + [
+            cell
+            for d in dims
+            for cell in (
+                pct(c["power"][size][name][d]["lower"]),
+                pct(c["power"][size][name][d]["widened"]),
+                pct(c["power"][size][name][d]["unwidened"]),
+            )
+        ]
+        for name in PAIR_LABELS
+        for size in c["power"]
+    ]
+    fit = c["fit"]
+    factor_rows = [
+        [
+            PAIR_LABELS[name],
+            num(c["factors"][key]["anxiety"]),
+            num(c["factors"][key]["avoidance"]),
+            " / ".join(pct(fit["cross_validated_false_alarm"][key][d]) for d in dims),
+        ]
+        for name, key in FACTOR_PAIRS.items()
+    ]
+    lasting, passing = c["lasting"], c["passing"]
+    sizes = list(c["power"])
+    small, large = c["power"][sizes[0]], c["power"][sizes[-1]]
+    wrong_way = max(
+        c["power"][size][name][d]["higher"] for size in sizes for name in PAIR_LABELS for d in dims
     )
+
+    def span(rows: dict[str, Any], key: str) -> str:
+        values = [rows[name][d][key] for name in PAIR_LABELS for d in dims]
+        return f"{pct(min(values))} to {pct(max(values))}"
+
     verdict = (
-        "meets the target on every dimension and pair of forms"
+        "meets the target on every dimension, pair of forms and assumption"
         if c["meets_target"]
         else "misses the target somewhere; the table says where"
     )
-    return f"""## 16. Change between two sittings: how often "reliably changed" is a false alarm
+    return f"""## 16. Change between two sittings: false alarms and power of "reliably changed"
 
 A person who takes the quiz again from their private link sees, per score, whether it is
 reliably higher, reliably lower or within the quiz's precision
 (`securebase.psychometrics.reliable_change`). Following Jacobson and Truax (1991), carried over
 to IRT scores, the difference between the two sittings' scores is divided by the standard error
-of the difference, the root of the sum of both sittings' squared standard errors; the standard
-errors are the calibrated, widened ones of chapter 14, the same as the ranges on the result.
-Beyond the two-sided {level}% critical value the score is called higher or lower.
+of the difference; beyond the two-sided {level}% critical value the score is called higher or
+lower. This chapter explains which standard error, and checks how often unchanged people are
+called changed (false alarms, target at most {pct(c["target"], 0)} per score) and how often
+people who did change are (power).
 
-**Method.** {count(c["people"])} people are drawn from the generating model of chapter 14
-(seed {c["seed"]}); each answers all 36 statements twice, with new answer noise and the same
-person, so nothing about them changed. Each sitting is scored with the shipped model both ways
-the site scores (all 36 answers; the quick test replayed with the person's answers), and the
-pairs go through the site's own `reliable_change`. The table gives, per score, the share of
-people told "reliably changed" (higher / lower), and how often the most likely style's name
-differs between the two sittings, in total and while both scores were within precision.
-Computed by `securebase.manual.change_study`.
+**Which error.** The widened standard errors of chapter 14 answer "where is this person's true
+position?", which is what the ranges on a result mean. They include each person's standing on
+clusters of similarly worded statements (the group factors of the generating model). If that
+standing is a lasting trait, a second sitting repeats it and it cancels from the difference, so
+the widened errors overstate the wobble between sittings and see almost no real change. If it is
+a passing state, it is drawn afresh at each sitting and adds to the wobble, and the model's own,
+unwidened posterior SDs understate it. Which is true cannot be learnt from one sitting per
+person. The engine therefore uses an error calibrated for change under the pessimistic
+assumption: `k_change` times the root sum of squares of the two sittings' posterior SDs, with
+`k_change` per pair of forms and score (`securebase.psychometrics.change_errors`). It was
+fitted by `python -m securebase.psychometrics.change_errors_study` on {count(fit["people"])}
+simulated training people (seed {fit["seed"]}) who did not change, with the clusters drawn
+afresh for the second sitting, so that {pct(fit["fit_false_alarm"])} of them are called changed
+per score; {fit["folds"]}-fold cross-validation gives the out-of-fold rates below. Results stored
+before results named their form are still judged with the widened errors.
+
+{table(FACTOR_HEADER, factor_rows)}
+
+**Method of this check.** {count(c["people"])} other people are drawn from the generating model
+(seed {c["seed"]}). Each answers all 36 statements twice with new answer noise and the same
+general factors, so nothing about their attachment changed; the clusters are kept for the second
+sitting (lasting) or drawn afresh (passing). Each sitting is scored with the shipped model both
+ways the site scores (all 36 answers; the quick test replayed with the person's answers), and the
+pairs go through the site's own `reliable_change`. The table gives, per score, the share told
+"reliably changed" (higher / lower), and for comparison the share the widened errors (what the
+engine used before) and the unwidened posterior SDs would call changed. Computed by
+`securebase.manual.change_study`.
 
 {table(CHANGE_HEADER, rows)}
 
-The target is at most {pct(c["target"], 0)} false alarms per score; the engine {verdict}
-(largest rate {pct(c["worst_false_alarm"])}). The rate is well below the nominal
-{100 - level}% because the widened standard errors are built to cover the distance to the true
-position, which includes each person's lasting standing on clusters of similarly worded
-statements; a second sitting repeats that standing, so two sittings differ less than two
-independent draws around the truth. If those clusters are instead treated as passing states and
-drawn afresh for the second sitting (all questions, twice), the false-alarm rate is
-{pct(new["anxiety"]["false_alarm"])} for anxiety and {pct(new["avoidance"]["false_alarm"])} for
-avoidance, and the style name differs for {pct(new["label_flips"])}.
+The engine {verdict} (largest rate {pct(c["worst_false_alarm"])}). With the clusters redrawn,
+{span(passing, "changed")} of unchanged people are called changed per score (the widened errors:
+{span(passing, "widened")}; unwidened: {span(passing, "unwidened")}); with the clusters kept,
+{span(lasting, "changed")} (widened: {span(lasting, "widened")}; unwidened:
+{span(lasting, "unwidened")}).
 
-**The style name is not the change.** For people who did not change at all, the most likely
-style's name differs between two sittings for {pct(c["pairs"]["full/full"]["label_flips"])}
-(all questions) to {pct(c["pairs"]["quick/quick"]["label_flips"])} (quick test) of them, almost
-always with both scores within precision: these people sit near a dividing line. The result page
-therefore explains a changed name with unchanged scores as the wobble it is, and never reports
-it as a change. The engine's `style_differs_probability` treats the two sittings' true positions
-as separate; for these unchanged people it averages
-{pct(c["pairs"]["full/full"]["mean_style_differs"])} (all questions) although their true
-positions are the same, so it is offered in the API for research, not shown to people.
+**Power.** The same people with both general factors lowered by
+{" and ".join(num(float(size), 1) for size in sizes)} population standard deviations, clusters
+kept (the assumption under which a change is hardest to see), sit the quiz again. The table
+gives the share told "reliably lower" with the calibrated errors and the share the widened and
+unwidened errors would call changed; at most {pct(wrong_way)} are told "reliably higher" by the
+calibrated errors.
 
-**The price: power.** The same people with their anxiety lowered by {num(c["change_size"])}
-population standard deviation are told "reliably lower" on anxiety at the second sitting for
-{pct(power["full/full"]["anxiety"]["lower"])} of them with all questions twice and
-{pct(power["quick/quick"]["anxiety"]["lower"])} with the quick test twice; their unchanged
-avoidance is called changed for {pct(power["full/full"]["avoidance"]["false_alarm"])} and
-{pct(power["quick/quick"]["avoidance"]["false_alarm"])}. A change the quiz calls reliable is
-very unlikely to be noise; {power_words}. The page words "within" as "the quiz cannot tell",
-never as "nothing changed".
+{table(POWER_HEADER, power_rows)}
 
-**Why so cautious, and the alternative.** The widened standard errors answer "where is this
-person's true position?", which is what the ranges on a result mean. For change between two
-sittings the lasting part of the error (a person's standing on clusters of similar statements)
-cancels, so those errors overstate the wobble between sittings. Judged instead with the scoring
-model's own, unwidened posterior SDs, unchanged people would be called changed on anxiety for
-{pct(c["pairs"]["full/full"]["anxiety"]["unwidened"])} (all questions twice),
-{pct(c["pairs"]["quick/quick"]["anxiety"]["unwidened"])} (quick test twice) and
-{pct(c["pairs"]["quick/full"]["anxiety"]["unwidened"])} (quick, then all), and on avoidance for
-{pct(c["pairs"]["full/full"]["avoidance"]["unwidened"])},
-{pct(c["pairs"]["quick/quick"]["avoidance"]["unwidened"])} and
-{pct(c["pairs"]["quick/full"]["avoidance"]["unwidened"])}; with clusters drawn afresh,
-{pct(new["anxiety"]["unwidened"])} and {pct(new["avoidance"]["unwidened"])} (all questions). The
-one-standard-deviation fall in anxiety would be seen for
-{pct(power["full/full"]["anxiety"]["unwidened"])} (all questions) and
-{pct(power["quick/quick"]["anxiety"]["unwidened"])} (quick test). The unwidened errors are
-safe only if the clusters are lasting traits; if they are passing states, they raise false
-alarms far above the target. Which is true cannot be learnt from one sitting per person, so the
-site keeps the widened errors (one meaning of uncertainty everywhere, safe either way). Real
-retest data would allow an error calibrated for change, and with it more power.
+A fall of {num(float(sizes[-1]), 1)} standard deviation in anxiety is seen for
+{pct(large["full/full"]["anxiety"]["lower"])} (all questions twice),
+{pct(large["quick/quick"]["anxiety"]["lower"])} (quick test twice) and
+{pct(large["quick/full"]["anxiety"]["lower"])} (quick, then all) of people, against
+{pct(large["full/full"]["anxiety"]["widened"])}, {pct(large["quick/quick"]["anxiety"]["widened"])}
+and {pct(large["quick/full"]["anxiety"]["widened"])} with the widened errors; a fall of
+{num(float(sizes[0]), 1)} for {pct(small["full/full"]["anxiety"]["lower"])},
+{pct(small["quick/quick"]["anxiety"]["lower"])} and {pct(small["quick/full"]["anxiety"]["lower"])}.
+{power_words(c["power"])} The page words "within" as "the quiz cannot tell", never as "nothing
+changed".
 
-**Limits.** The people here did not change and did not remember their answers; a retake within
-days mostly measures memory, which the page says. The simulation knows no practice effects or
-shifts in how people read the statements on a second sitting.
+**The style name is not the change.** For people who did not change at all (clusters kept), the
+most likely style's name differs between two sittings for
+{pct(lasting["full/full"]["label_flips"])} (all questions) to
+{pct(lasting["quick/quick"]["label_flips"])} (quick test) of them, with both scores within
+precision for {pct(lasting["full/full"]["label_flips_within"])} and
+{pct(lasting["quick/quick"]["label_flips_within"])}: these people sit near a dividing line. The
+result page therefore explains a changed name with unchanged scores as the wobble it is, and
+never reports it as a change. The engine's `style_differs_probability` treats the two sittings'
+true positions as separate; for these unchanged people it averages
+{pct(lasting["full/full"]["mean_style_differs"])} (all questions) although their true positions
+are the same, so it is offered in the API for research, not shown to people.
+
+**Limits.** The errors are calibrated on simulated people from a model fitted to one sitting per
+person; real retest data would show whether the clusters are lasting or passing and allow a
+sharper error. The people here did not remember their answers; a retake within days mostly
+measures memory, which the page says. The simulation knows no practice effects or shifts in how
+people read the statements on a second sitting.
 """
+
+
+def power_words(power: dict[str, Any]) -> str:
+    """How much real change is seen, in words that follow the figures."""
+    dims = ("anxiety", "avoidance")
+    seen = [power[size][name][d]["lower"] for size in power for name in PAIR_LABELS for d in dims]
+    sizes = " and ".join(f"{num(float(size), 1)}" for size in power)
+    span = f"{pct(min(seen))} to {pct(max(seen))}"
+    if max(seen) < 0.5:
+        words = (
+            f"So {'almost all' if max(seen) < 0.1 else 'most'} real falls of {sizes} standard "
+            f"deviations ({span} seen, depending on "
+            'size, score and forms) are called "within what the quiz can tell apart"'
+        )
+    elif min(seen) >= 0.8:
+        words = f"So almost every real fall of {sizes} standard deviations is seen ({span})"
+    else:
+        words = f"So the share of real falls of {sizes} standard deviations seen ranges {span}"
+    return (
+        f"{words}. This is the price of keeping false alarms at most 5% if the clusters are "
+        "passing states: a redrawn standing on a cluster moves a score between sittings as a "
+        "real change would, and the scoring model cannot tell the two apart (the unwidened "
+        "errors' false alarms above)."
+    )
 
 
 CHAPTERS = (

@@ -14,7 +14,8 @@ describe the true position, calibrated against simulated people (:mod:`certainty
 holds how often a second sitting gives the same style), and the GRM's own classification
 figures are in :mod:`classification`.
 ``Result.quality`` (:mod:`response_quality`) says whether the answers can be scored well at
-all.
+all. :func:`reliable_change` compares two results of one person with an error calibrated for
+change between sittings (:mod:`change_errors`), which needs each result's ``form``.
 """
 
 from securebase.psychometrics.adaptive import AdaptiveTest

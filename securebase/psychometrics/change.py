@@ -10,8 +10,16 @@ sittings' own posterior spreads (the two answer sets are independent given the p
 
 ``|z_d|`` above the two-sided critical value of :data:`RELIABLE_CHANGE_LEVEL` (1.96 at 95%) says
 "reliably higher" or "reliably lower"; anything else is "within" what the quiz can tell apart.
-The spreads are the ones the result shows (:attr:`DimensionScore.se`), so the verdict uses the
-same uncertainty as the chart and the percentile ranges.
+
+The spreads are calibrated for change, not the ones the result shows: :attr:`DimensionScore.se`
+is widened to cover the distance to the person's true position, including their lasting
+standing on clusters of similarly worded statements, which a second sitting repeats, so with it
+almost no real change would be seen. The denominator is instead ``k_change`` times the root sum
+of squares of the two sittings' posterior SDs, ``k_change`` fitted per pair of forms and
+dimension so that unchanged simulated people are called changed about 4.5% of the time even if
+those clusters are redrawn between sittings (:mod:`securebase.psychometrics.change_errors`).
+Results stored before results named their form (``Result.form`` is ``None``) are judged with
+the shown ``se``, which calls fewer changes.
 
 The change in percentile is read against one norm group (the later sitting's), so that a new age
 band does not pass for a change, and its range is the central interval of the percentile
@@ -30,6 +38,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from securebase.psychometrics.bank import ItemBank, item_bank
+from securebase.psychometrics.change_errors import change_se
 from securebase.psychometrics.grm import FloatArray
 from securebase.psychometrics.norms import DIMENSIONS, NormTable
 from securebase.psychometrics.scoring import INTERVAL_LEVEL, DimensionScore, Result
@@ -48,11 +57,12 @@ VERDICTS: tuple[Verdict, Verdict, Verdict] = ("higher", "lower", "within")
 class DimensionChange:
     """Change on one dimension between two sittings (later minus earlier).
 
-    ``difference`` is in theta units, ``se`` the standard error of that difference from both
-    sittings' posteriors, ``statistic`` their ratio (the reliable-change index) and ``verdict``
-    one of :data:`VERDICTS`. ``percentile_change`` is the change in percentile against the later
-    sitting's norm group and ``percentile_change_interval`` its central range at the level of the
-    percentile ranges shown on a result.
+    ``difference`` is in theta units, ``se`` the standard error of that difference calibrated
+    for change (:func:`~securebase.psychometrics.change_errors.change_se`), ``statistic`` their
+    ratio (the reliable-change index) and ``verdict`` one of :data:`VERDICTS`.
+    ``percentile_change`` is the change in percentile against the later sitting's norm group
+    and ``percentile_change_interval`` its central range at the level of the percentile ranges
+    shown on a result.
     """
 
     earlier_theta: float
@@ -138,25 +148,23 @@ def _percentile_change_interval(
 
 
 def _dimension_change(
-    earlier: DimensionScore,
-    later: DimensionScore,
-    table: NormTable,
-    dimension: str,
-    level: float,
+    earlier: Result, later: Result, table: NormTable, dimension: str, level: float
 ) -> DimensionChange:
-    difference = later.theta - earlier.theta
-    se = float(np.hypot(earlier.se, later.se))
+    first: DimensionScore = getattr(earlier, dimension)
+    second: DimensionScore = getattr(later, dimension)
+    difference = second.theta - first.theta
+    se = change_se((first.se, earlier.form), (second.se, later.form), dimension)
     statistic = difference / se if se > 0.0 else 0.0
-    change = table.percentile(dimension, later.theta) - table.percentile(dimension, earlier.theta)
+    change = table.percentile(dimension, second.theta) - table.percentile(dimension, first.theta)
     return DimensionChange(
-        earlier_theta=earlier.theta,
-        later_theta=later.theta,
+        earlier_theta=first.theta,
+        later_theta=second.theta,
         difference=difference,
         se=se,
         statistic=statistic,
         verdict=verdict(statistic, level),
         percentile_change=change,
-        percentile_change_interval=_percentile_change_interval(earlier, later, table, dimension),
+        percentile_change_interval=_percentile_change_interval(first, second, table, dimension),
     )
 
 
@@ -188,16 +196,15 @@ def reliable_change(
 ) -> Change:
     """Reliable change from ``earlier`` to ``later`` (two results of the same person).
 
-    Either form may produce either result; each result carries its own uncertainty, so a quick
-    test compared with a full form is judged against the quick test's wider spread. ``bank``
+    Either form may produce either result; the error of the difference is calibrated for the
+    pair of forms (``Result.form``), so a quick test compared with a full form is judged against
+    the quick test's wider spread. ``bank``
     is for evaluation with refitted parameters only.
     """
     bank = bank if bank is not None else item_bank()
     table = _norm_table(later, bank)
     dimensions = {
-        dimension: _dimension_change(
-            getattr(earlier, dimension), getattr(later, dimension), table, dimension, level
-        )
+        dimension: _dimension_change(earlier, later, table, dimension, level)
         for dimension in DIMENSIONS
     }
     return Change(

@@ -125,6 +125,12 @@ class Result:
     (:class:`~securebase.psychometrics.response_quality.ResponseQuality`: flags and the
     statistics behind them); :func:`score` and ``AdaptiveTest.result()`` set it, results stored
     before it existed lack it (``None``: not checked).
+
+    ``form`` names how the answers were scored: ``"full"`` (:func:`score`, any subset of the 36
+    statements, the full form's certainty) or ``"adaptive"`` (``AdaptiveTest.result()``). The
+    change engine reads it to take the model's own posterior SD back out of ``se`` and apply
+    the error calibrated for change (:mod:`securebase.psychometrics.change_errors`); results
+    stored before it existed lack it (``None``) and are judged with ``se`` as shown.
     """
 
     style: str
@@ -135,6 +141,7 @@ class Result:
     norm_sample: NormSample | None = None
     full_form_agreement: float | None = None
     quality: ResponseQuality | None = None
+    form: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (the shape the website stores and renders)."""
@@ -147,6 +154,7 @@ class Result:
             "norm_sample": None if self.norm_sample is None else self.norm_sample.to_dict(),
             "full_form_agreement": self.full_form_agreement,
             "quality": None if self.quality is None else self.quality.to_dict(),
+            "form": self.form,
         }
 
     @classmethod
@@ -155,6 +163,7 @@ class Result:
         sample = data.get("norm_sample")
         agreement = data.get("full_form_agreement")
         quality = data.get("quality")
+        form = data.get("form")
         return cls(
             style=str(data["style"]),
             style_probabilities={k: float(v) for k, v in data["style_probabilities"].items()},
@@ -164,6 +173,7 @@ class Result:
             norm_sample=None if sample is None else NormSample.from_dict(sample),
             full_form_agreement=None if agreement is None else float(agreement),
             quality=None if quality is None else ResponseQuality.from_dict(quality),
+            form=None if form is None else str(form),
         )
 
 
@@ -300,6 +310,7 @@ class Scorer:
             avoidance=scores["avoidance"],
             norm_group=norms.label,
             norm_sample=norms.sample,
+            form=form,
         )
 
     def batch(self, responses: NDArray[np.integer]) -> tuple[FloatArray, FloatArray, FloatArray]:

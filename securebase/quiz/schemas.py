@@ -230,7 +230,9 @@ class DimensionChangeOut(Schema):
     later_theta: float
     difference: float = Field(..., description="later minus earlier theta")
     se: float = Field(
-        ..., description="standard error of the difference, from both sittings' posteriors"
+        ...,
+        description="standard error of the difference, calibrated for change from both "
+        "sittings' posterior SDs (the technical manual's chapter 16)",
     )
     statistic: float = Field(..., description="reliable-change index: difference / se")
     verdict: Literal["higher", "lower", "within"] = Field(

@@ -19,7 +19,8 @@ def test_identical_sittings_are_never_called_changed() -> None:
     same = [score(answers(4, 2)), score(answers(2, 4))]
     row = pair_figures(same, same, ("full", "full"))
     for dimension in ("anxiety", "avoidance"):
-        assert row[dimension]["false_alarm"] == 0.0
+        assert row[dimension]["changed"] == 0.0
+        assert row[dimension]["widened"] == 0.0
         assert row[dimension]["unwidened"] == 0.0
     assert row["label_flips"] == 0.0 and row["either_dimension"] == 0.0
 
@@ -31,7 +32,8 @@ def test_opposite_sittings_are_counted_as_changed_both_ways() -> None:
         assert row[dimension] == {
             "higher": 0.5,
             "lower": 0.5,
-            "false_alarm": 1.0,
+            "changed": 1.0,
+            "widened": 1.0,
             "unwidened": 1.0,
         }
     assert row["label_flips"] == 1.0 and row["label_flips_within"] == 0.0
@@ -40,8 +42,14 @@ def test_opposite_sittings_are_counted_as_changed_both_ways() -> None:
 def test_a_small_run_has_every_figure_and_is_reproducible() -> None:
     first, again = change_study(people=40, seed=7), change_study(people=40, seed=7)
     assert first == again
-    assert set(first["pairs"]) == {"full/full", "quick/quick", "quick/full"}
+    pairs = {"full/full", "quick/quick", "quick/full"}
+    assert set(first["lasting"]) == set(first["passing"]) == pairs
+    assert set(first["power"]) == {"0.5", "1.0"}
+    assert all(set(rows) == pairs for rows in first["power"].values())
     assert first["meets_target"] == (first["worst_false_alarm"] <= TARGET)
-    for row in [*first["pairs"].values(), *first["anxiety_lowered"].values()]:
+    rows = [*first["lasting"].values(), *first["passing"].values()]
+    rows += [row for power in first["power"].values() for row in power.values()]
+    for row in rows:
         for dimension in ("anxiety", "avoidance"):
-            assert 0.0 <= row[dimension]["false_alarm"] <= 1.0
+            for key in ("changed", "widened", "unwidened"):
+                assert 0.0 <= row[dimension][key] <= 1.0
