@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from conftest import assert_accessible
 from securebase.quiz.models import QuizSession
 from securebase.quiz.tests.conftest import answer_until_done
+from securebase.reports.tests.factories import KEYED, clicked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -126,7 +127,8 @@ def _finished_quiz() -> str:
     from securebase.quiz import services
 
     session = services.start_session("full", consent_research=False)
-    answer_until_done(session.token)
+    # Answers a person could give (all-neutral ones get the "cannot be scored" notice).
+    answer_until_done(session.token, lambda item: clicked(item, KEYED["anxious"]))
     return session.token
 
 
