@@ -141,6 +141,8 @@ def test_development_defaults_need_no_configuration(tmp_path: Path) -> None:
         "abcd" * 20,
         "django-insecure-" + secrets.token_urlsafe(50),
     ],
+    # Named by kind: the random key must not be the test's id, or parallel runs disagree.
+    ids=["short", "one-character", "repeated", "django-insecure"],
 )
 def test_production_refuses_a_weak_secret_key(tmp_path: Path, weak: str) -> None:
     result = _manage(_production_env(tmp_path, SECRET_KEY=weak), "check")
