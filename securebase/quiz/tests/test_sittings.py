@@ -7,19 +7,14 @@ from django.test import Client
 
 from securebase.quiz import services, sittings
 from securebase.quiz.models import QuizSession
-from securebase.reports.tests.factories import KEYED, clicked
+from securebase.reports.tests.factories import KEYED
+from securebase.reports.tests.factories import finish as finish_with
 
 pytestmark = pytest.mark.django_db
 
 
 def finish(session: QuizSession, style: str) -> QuizSession:
-    step = services.current_step(session)
-    while not step.done:
-        assert step.item is not None
-        step = services.submit_answer(
-            session.token, step.item.number, clicked(step.item.number, KEYED[style])
-        )
-    return services.get_session(session.token)
+    return finish_with(session, KEYED[style])
 
 
 def first_sitting(style: str = "secure", form: str = "adaptive") -> QuizSession:

@@ -36,8 +36,11 @@ def finished_session(
     keyed: dict[str, int | tuple[int, ...]] | None = None,
 ) -> QuizSession:
     """Drive a session to its result with a fixed answer pattern."""
-    pattern = keyed or KEYED[style]
-    session = quiz.start_session(form, consent_research)
+    return finish(quiz.start_session(form, consent_research), keyed or KEYED[style])
+
+
+def finish(session: QuizSession, pattern: dict[str, int | tuple[int, ...]]) -> QuizSession:
+    """Answer every question a started session asks with ``pattern`` (keyed levels)."""
     step = quiz.current_step(session)
     while not step.done:
         assert step.item is not None

@@ -15,20 +15,15 @@ from securebase.quiz import sittings
 from securebase.quiz.models import QuizSession
 from securebase.reports import services
 from securebase.reports.pdf import pdf_for
-from securebase.reports.tests.factories import KEYED, clicked, finished_session
+from securebase.reports.tests.factories import KEYED, finished_session
+from securebase.reports.tests.factories import finish as finish_with
 from securebase.reports.tests.pdf_tools import page_texts
 
 pytestmark = pytest.mark.django_db
 
 
 def finish(session: QuizSession, style: str) -> QuizSession:
-    step = quiz.current_step(session)
-    while not step.done:
-        assert step.item is not None
-        step = quiz.submit_answer(
-            session.token, step.item.number, clicked(step.item.number, KEYED[style])
-        )
-    return quiz.get_session(session.token)
+    return finish_with(session, KEYED[style])
 
 
 def retake(earlier: QuizSession, style: str, form: str = "adaptive") -> QuizSession:
