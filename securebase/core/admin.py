@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.validators import MaxLengthValidator
+
+from securebase.core.login import EnforcedUsernameLength
 
 
-class OperatorLoginForm(AdminAuthenticationForm):
-    """Django's admin login with the user name's length enforced, not only stated.
-
-    Django's form gives the user name its model's length limit for the HTML attribute
-    only; a longer name went on to the authentication backends, and django-axes' record
-    of the failed try (a 255-character column) then failed on PostgreSQL with a server
-    error. No account has such a name, so refusing it changes no one's login.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        assert isinstance(username, forms.CharField)  # Django's UsernameField
-        username.validators.append(MaxLengthValidator(username.max_length))
+class OperatorLoginForm(EnforcedUsernameLength, AdminAuthenticationForm):
+    """Django's admin login with the user name's length enforced (core.login)."""
 
 
 admin.site.login_form = OperatorLoginForm

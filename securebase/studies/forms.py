@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 
+from securebase.core.login import EnforcedUsernameLength
 from securebase.psychometrics import ADULT_AGE_BANDS
 from securebase.quiz.models import Gender, QuizForm
 from securebase.quiz.services import quiz_lengths
@@ -173,3 +175,7 @@ class InvitationForm(forms.Form):
         if wave and wave not in self.study.wave_keys:
             raise forms.ValidationError("That is not one of this study's waves.")
         return wave
+
+
+class ResearcherLoginForm(EnforcedUsernameLength, AuthenticationForm):
+    """Researchers' sign-in, with the user name's length enforced as for the admin."""

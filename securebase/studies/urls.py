@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from securebase.studies import views
+from securebase.studies.forms import ResearcherLoginForm
 
 app_name = "studies"
 
@@ -13,7 +14,9 @@ urlpatterns = [
     path(
         "studies/login/",
         auth_views.LoginView.as_view(
-            template_name="studies/login.html", redirect_authenticated_user=True
+            template_name="studies/login.html",
+            authentication_form=ResearcherLoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
