@@ -23,18 +23,21 @@ preload_app = True
 
 
 def when_ready(server: object) -> None:
-    """Warm what every worker needs in the master, before workers fork.
+    """Build in the master what every worker needs, before the workers fork.
 
-    Imports every URL module (and so every view), parses the knowledge base and loads the
-    item bank, so that no visitor pays for a first render in a fresh worker.
+    ``securebase.warmup.warm`` imports every view, compiles every template and builds the
+    shared caches, so that no visitor pays for a first render in a fresh worker. Then
+    everything loaded so far leaves the garbage collector's view (``gc.freeze()``, as the
+    Python documentation advises for servers that fork): those objects live as long as the
+    process, a full collection in a worker would otherwise walk all of them while a visitor
+    waits, and touching them would copy the master's shared memory pages into every worker.
     """
+    import gc
+
     from django.db import connections
-    from django.urls import get_resolver
 
-    from securebase.content.library import get_library
-    from securebase.psychometrics import item_bank
+    from securebase.warmup import warm
 
-    get_resolver().url_patterns  # noqa: B018 - the attribute access is the import
-    get_library()
-    item_bank()
+    warm()
     connections.close_all()  # a connection must never be shared across a fork
+    gc.freeze()

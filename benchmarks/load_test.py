@@ -46,6 +46,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,23 +83,33 @@ def wait_healthy(url: str, timeout: float = 120.0) -> None:
     raise SystemExit(f"the site at {url} did not become healthy within {timeout:.0f}s")
 
 
-@contextmanager
-def site_like_make_run(workers: int | None, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
-    """``make setup`` + ``make run`` of the checkout ``root`` in a temporary var directory;
-    yields (url, log file)."""
-    var_dir = Path(tempfile.mkdtemp(prefix="securebase-bench-"))
-    port = free_port()
+@dataclass
+class Site:
+    """A site started for a benchmark: its address, its server log and its environment."""
+
+    url: str
+    log_path: Path
+    env: dict[str, str]
+
+
+def bench_env(var_dir: Path, **extra: str) -> dict[str, str]:
+    """``make run``'s environment with its own var directory; quiz starts not limited per IP."""
     env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     env.update(
         {
             "SECUREBASE_VAR_DIR": str(var_dir),
-            "BIND": f"127.0.0.1:{port}",
+            # Every simulated visitor comes from 127.0.0.1: the per-IP limit on new quizzes
+            # would otherwise answer most of them with 429.
             "QUIZ_START_RATE": "1000000/m",
             "PYTHONUNBUFFERED": "1",
         }
     )
-    if workers:
-        env["WEB_CONCURRENCY"] = str(workers)
+    env.update(extra)
+    return env
+
+
+def setup_site(env: dict[str, str], root: Path = ROOT) -> None:
+    """The ``make setup`` steps: migrate, cache table, static files, knowledge base."""
     manage = [str(BIN / "python"), "manage.py"]
     for args in (
         ["migrate", "--noinput"],
@@ -107,30 +118,49 @@ def site_like_make_run(workers: int | None, root: Path = ROOT) -> Iterator[tuple
         ["load_content"],
     ):
         subprocess.run([*manage, *args], cwd=root, env=env, check=True, capture_output=True)
-    log_path = var_dir / "site.log"
-    with log_path.open("wb") as log:
-        site = subprocess.Popen(
-            [str(BIN / "honcho"), "start", "--no-prefix", "-f", "Procfile"],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+
+
+@contextmanager
+def started(
+    command: list[str], env: dict[str, str], log_path: Path, root: Path = ROOT
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process in its own process group, logging to ``log_path``; stopped afterwards."""
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url)
-        yield url, log_path
+        yield process
     finally:
         try:
-            os.killpg(site.pid, signal.SIGTERM)
-            site.wait(timeout=40)
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=40)
         except subprocess.TimeoutExpired:
-            os.killpg(site.pid, signal.SIGKILL)
-            site.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         except ProcessLookupError:
             pass
-        shutil.copy(log_path, Path(tempfile.gettempdir()) / "securebase-bench-site.log")
+
+
+@contextmanager
+def site_like_make_run(workers: int | None, root: Path = ROOT) -> Iterator[Site]:
+    """``make setup`` + ``make run`` of the checkout ``root`` in a temporary var directory."""
+    var_dir = Path(tempfile.mkdtemp(prefix="securebase-bench-"))
+    port = free_port()
+    env = bench_env(var_dir, BIND=f"127.0.0.1:{port}")
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    setup_site(env, root)
+    log_path = var_dir / "site.log"
+    honcho = [str(BIN / "honcho"), "start", "--no-prefix", "-f", "Procfile"]
+    try:
+        with started(honcho, env, log_path, root):
+            site = Site(f"http://127.0.0.1:{port}", log_path, env)
+            wait_healthy(site.url)
+            yield site
+    finally:
+        if log_path.exists():
+            shutil.copy(log_path, Path(tempfile.gettempdir()) / "securebase-bench-site.log")
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
@@ -145,6 +175,7 @@ def run_locust(
     think: str,
     classes: tuple[str, ...] = QUIZ_RUN,
     quiet: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> Path:
     out = Path(tempfile.mkdtemp(prefix="securebase-locust-"))
     command = [
@@ -169,7 +200,7 @@ def run_locust(
         "--loglevel",
         "WARNING",
     ]
-    env = {**os.environ, "BENCH_THINK_SECONDS": think}
+    env = {**os.environ, "BENCH_THINK_SECONDS": think, **(extra_env or {})}
     result = subprocess.run(
         command, cwd=ROOT, env=env, timeout=duration + 120, check=False, capture_output=quiet
     )
@@ -507,16 +538,16 @@ def main() -> int:
     if args.budget:
         if args.rounds == parser.get_default("rounds"):
             args.rounds = 3
-        with site_like_make_run(args.workers, Path(args.site_root)) as (url, log_path):
-            text, within = run_budget(url, args, log_path)
+        with site_like_make_run(args.workers, Path(args.site_root)) as site:
+            text, within = run_budget(site.url, args, site.log_path)
         print(text)
         return 0 if within else 1
     if args.ratio:
         if args.url:
             text, failures = run_ratio(args.url.rstrip("/"), args)
         else:
-            with site_like_make_run(args.workers) as (url, _log_path):
-                text, failures = run_ratio(url, args)
+            with site_like_make_run(args.workers) as site:
+                text, failures = run_ratio(site.url, args)
         print(text)
         return 1 if failures else 0
     if args.url:
@@ -525,16 +556,11 @@ def main() -> int:
             run_locust(args.url.rstrip("/"), args.users, args.spawn_rate, args.duration, args.think)
         )
     else:
-        with site_like_make_run(args.workers) as (url, log_path):
+        with site_like_make_run(args.workers) as site:
             stats = read_stats(
-                run_locust(url, args.users, args.spawn_rate, args.duration, args.think)
+                run_locust(site.url, args.users, args.spawn_rate, args.duration, args.think)
             )
-            log = log_path.read_text(errors="replace")
-        errors = [
-            line
-            for line in log.splitlines()
-            if " ERROR " in line or "Traceback" in line or "database is locked" in line
-        ]
+            errors = server_errors(site.log_path)
     print(report(stats, args, errors))
     for line in errors[:20]:
         print("server:", line)

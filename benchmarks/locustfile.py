@@ -18,6 +18,7 @@ same stack costs for a trivial answer.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import re
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from locust import FastHttpUser, between, constant, task
+from locust.exception import StopUser
 
 # The item bank (dimension and keying of each statement) comes from the repository.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,11 +37,15 @@ from securebase.psychometrics import item_bank
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ITEM_RE = re.compile(r'name="item" value="(\d+)"')
 TOKEN_RE = re.compile(r"/quiz/s/([A-Za-z0-9_\-]+)/")
+DONE_RE = re.compile(r"/s/[^/]+/done/([A-Za-z0-9_\-]+)/")
+# The link back to the panel on a study's last page, with the completion code.
+COMPLETION_RE = re.compile(r'href="[^"]*cc=[A-Za-z0-9]+"')
 MAX_ANSWERS = 40
 ANSWER_STEP = "answer step (POST + next question)"
 BANK = item_bank()
 # Seconds between screens, "min,max" (load_test.py --think); 0,0 measures saturation.
 THINK_MIN, THINK_MAX = (float(x) for x in os.environ.get("BENCH_THINK_SECONDS", "1,3").split(","))
+ARRIVALS = itertools.count()
 
 
 def realistic_answer(item_number: int, anxiety: float, avoidance: float, rng: random.Random) -> int:
@@ -246,3 +252,93 @@ class HealthProbe(FastHttpUser):
     @task
     def healthz(self) -> None:
         self.client.get("/healthz", name="0 healthz")
+
+
+class PanelParticipant(FastHttpUser):
+    """A participant a panel sends to a study (``benchmarks/panel_launch.py``).
+
+    Arrives once at the study's address with a panel id in the query string (as Prolific
+    sends them), agrees to the consent text, takes the quick test through the pages with
+    1-3 s between screens, opens the last page and reads the completion link, opens the
+    result, and leaves: each simulated participant finishes one study, as on a panel. With
+    several app servers (``BENCH_HOSTS``) each participant is sent to one of them.
+    """
+
+    wait_time = between(THINK_MIN, THINK_MAX)
+
+    def on_start(self) -> None:
+        # Locust keeps the number of running users while it spawns them, so a participant
+        # who has finished would be replaced; the arrivals stop at BENCH_PARTICIPANTS.
+        if next(ARRIVALS) >= int(os.environ.get("BENCH_PARTICIPANTS", "300")):
+            raise StopUser()
+        self.rng = random.Random()
+        hosts = os.environ.get("BENCH_HOSTS", "")
+        self.base = self.rng.choice(hosts.split(",")) if hosts else ""
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    @task
+    def take_part(self) -> None:
+        slug = os.environ["BENCH_STUDY_SLUG"]
+        study_url = self.url(f"/s/{slug}/?PROLIFIC_PID=bench{self.rng.getrandbits(64):016x}")
+        anxiety, avoidance = self.rng.gauss(0, 1), self.rng.gauss(0, 1)
+        page = self.client.get(study_url, name="1 study page (panel address)")
+        csrf = CSRF_RE.search(page.text or "")
+        if page.status_code != 200 or csrf is None:
+            raise StopUser()
+        self.wait()
+        with self.client.post(
+            study_url,
+            data={"csrfmiddlewaretoken": csrf.group(1), "consent": "on"},
+            name="2 consent (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as joined:
+            question_url = redirect_target(joined)
+        if TOKEN_RE.search(question_url) is None:
+            raise StopUser()
+        page = self.client.get(self.url(question_url), name="3 question page")
+        for _ in range(MAX_ANSWERS):
+            item, csrf = ITEM_RE.search(page.text or ""), CSRF_RE.search(page.text or "")
+            if page.status_code != 200 or item is None or csrf is None:
+                raise StopUser()
+            self.wait()
+            value = realistic_answer(int(item.group(1)), anxiety, avoidance, self.rng)
+            began = time.perf_counter()
+            with self.client.post(
+                self.url(question_url),
+                data={"csrfmiddlewaretoken": csrf.group(1), "item": item.group(1), "value": value},
+                name="4 answer (POST)",
+                allow_redirects=False,
+                catch_response=True,
+            ) as answered:
+                location = redirect_target(answered)
+            if not location:
+                raise StopUser()
+            if f"/s/{slug}/done/" in location:
+                self.finish(location)
+                raise StopUser()
+            question_url = location
+            page = self.client.get(self.url(location), name="3 question page")
+            if page.status_code == 200:
+                self.environment.events.request.fire(
+                    request_type="STEP",
+                    name=ANSWER_STEP,
+                    response_time=(time.perf_counter() - began) * 1000,
+                    response_length=0,
+                    exception=None,
+                    context={},
+                )
+        raise StopUser()
+
+    def finish(self, done_url: str) -> None:
+        """The last page: its completion link must carry the study's code."""
+        with self.client.get(self.url(done_url), name="5 done page", catch_response=True) as done:
+            if done.status_code != 200 or COMPLETION_RE.search(done.text or "") is None:
+                done.failure("no completion link with a code on the last page")
+                return
+        self.wait()
+        token = DONE_RE.search(done_url)
+        if token:
+            self.client.get(self.url(f"/results/{token.group(1)}/"), name="6 result page")
