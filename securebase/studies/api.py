@@ -1,8 +1,9 @@
 """Read-only JSON export of one study, for scripts (R, Python) that fetch it on a schedule.
 
-Authenticated by a per-study token (``Authorization: Bearer <token>``) that only reads; a
-token for one study opens no other (404, as for a study that does not exist). Every call is
-logged like a download from the dashboard.
+Authenticated by a per-study token (``Authorization: Bearer <token>``) that only reads. A
+made-up or revoked token is refused (401); a live token for one study opens no other (404,
+as for a study that does not exist, so a token does not reveal which other studies exist).
+Every call is logged like a download from the dashboard.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ from securebase.studies.models import AccessToken, ExportLog
 class StudyToken(HttpBearer):
     """Accepts a live token; which study it opens is checked against the path."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> str | None:
-        return token if 0 < len(token) <= 100 else None
+    def authenticate(self, request: HttpRequest, token: str) -> AccessToken | None:
+        return services.live_token(token)
 
 
 class TokenRequest(HttpRequest):
     """The request of a view behind :class:`StudyToken`: ninja sets ``auth`` to its token."""
 
-    auth: str
+    auth: AccessToken
 
 
 class ColumnOut(Schema):
@@ -66,8 +67,8 @@ router = Router(tags=["studies"])
     ),
 )
 def study_export(request: TokenRequest, slug: str) -> Status:
-    access: AccessToken | None = services.token_access(slug, str(request.auth))
-    if access is None:
+    access = request.auth
+    if access.study.slug != slug:
         return Status(
             404, {"error": "not_found", "detail": "No study with this address for this token."}
         )

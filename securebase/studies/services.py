@@ -292,13 +292,13 @@ def new_access_token(study: Study, user: Account) -> str:
     return secret
 
 
-def token_access(slug: str, secret: str) -> AccessToken | None:
-    """The live token for this study, if ``secret`` is one."""
+def live_token(secret: str) -> AccessToken | None:
+    """The live (not revoked) token whose secret this is, with its study."""
     if not secret or len(secret) > 100:
         return None
     return (
         AccessToken.objects.select_related("study")
-        .filter(study__slug=slug, token_digest=digest(secret), revoked_at__isnull=True)
+        .filter(token_digest=digest(secret), revoked_at__isnull=True)
         .first()
     )
 

@@ -247,5 +247,6 @@ def test_the_api_export_needs_the_study_token(client: Client) -> None:
     assert body["study"] == study.slug and len(body["rows"]) == 1
     assert response["Cache-Control"] == "no-store"
     assert ExportLog.objects.get().kind == "api"
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer made-up").status_code == 401
     services.revoke_token(study, study.tokens.get().pk)
-    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
