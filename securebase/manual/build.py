@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from securebase.manual.source import REPO_ROOT, DataMissing, Inputs, load_inputs
 from securebase.manual.render import render
+from securebase.manual.source import REPO_ROOT, DataMissing, Inputs, load_inputs
 from securebase.psychometrics.bank import BANK_PATH
 from securebase.psychometrics.norms import DIMENSIONS
 

@@ -13,13 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from securebase.manual import crosscheck
 from securebase.manual import dif as dif_method
 from securebase.manual.fmt import count, dec, items, num, pct
+from securebase.psychometrics.calibration import DEFAULT_BOUND
+from securebase.psychometrics.data import N_ITEMS
 from securebase.psychometrics.styles import STYLE_NAMES as SITE_STYLE_NAMES
 
 #: The site's names of the styles, in running text.
 STYLE_NAMES = {style: name.lower() for style, name in SITE_STYLE_NAMES.items()}
 DIMENSIONS = ("anxiety", "avoidance")
+#: Settings of the methods that the text names (part of the method, not results); every
+#: template sees them as ``method``.
+METHOD = {
+    "n_items": N_ITEMS,
+    "grid_bound": DEFAULT_BOUND,
+    "mirt_quadrature_points": crosscheck.QUADRATURE_POINTS,
+}
 #: Conventional cut-offs the text judges by: close fit of a factor model (Hu & Bentler, 1999),
 #: "unidimensional enough" for a total score (Reise et al., 2013; Rodriguez et al., 2016) and
 #: close item fit (RMSEA of S-X2).
@@ -407,6 +417,12 @@ def classification(n: dict[str, Any]) -> dict[str, Any]:
         )
     cut_anx = bank["dimensions"]["anxiety"]["cut"]
     cut_avo = bank["dimensions"]["avoidance"]["cut"]
+    # The bank's stored full-form figures are quoted only where they are not the table's.
+    stored_is_table_row = False
+    if stored:
+        stored_is_table_row = all(
+            pct(stored[key]) == pct(c["full"][key]) for key in ("consistency", "accuracy")
+        )
     return {
         "cut_anx": cut_anx,
         "cut_avo": cut_avo,
@@ -415,9 +431,7 @@ def classification(n: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "dist_rows": dist_rows,
         "stored": stored,
-        # The bank's stored full-form figures are quoted only where they are not the table's.
-        "stored_is_table_row": bool(stored)
-        and all(pct(stored[key]) == pct(c["full"][key]) for key in ("consistency", "accuracy")),
+        "stored_is_table_row": stored_is_table_row,
     }
 
 

@@ -9,6 +9,8 @@ string, so a template can never print less than the numbers say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +27,34 @@ def figure(name: str, caption: str) -> str:
     return f"![{caption}]({FIGURES}/{name}.svg)\n\n*Figure: {caption}*"
 
 
+def strict(format_: Callable[..., str]) -> Callable[..., str]:
+    """``format_`` that reports a missing value as Jinja's UndefinedError, naming the key.
+
+    Without this, ``count(n.sample.absent)`` would fail inside the format with a TypeError that
+    does not say which key is missing; ``str()`` of a ``StrictUndefined`` raises the clear error.
+    """
+
+    @wraps(format_)
+    def checked(*args: Any, **kwargs: Any) -> str:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, jinja2.Undefined):
+                str(value)
+        return format_(*args, **kwargs)
+
+    return checked
+
+
 FORMATS = {
-    "count": fmt.count,
-    "dec": fmt.dec,
-    "num": fmt.num,
-    "pct": fmt.pct,
-    "items": fmt.items,
-    "table": fmt.table,
-    "figure": figure,
+    name: strict(format_)
+    for name, format_ in (
+        ("count", fmt.count),
+        ("dec", fmt.dec),
+        ("num", fmt.num),
+        ("pct", fmt.pct),
+        ("items", fmt.items),
+        ("table", fmt.table),
+        ("figure", figure),
+    )
 }
 
 
@@ -63,5 +85,6 @@ def render(numbers: dict[str, Any]) -> str:
     parts = []
     for name, build in chapters.CHAPTERS:
         template = env.get_template(f"{name}.md.j2")
-        parts.append(template.render(n=numbers, **build(numbers)).strip() + "\n")
+        text = template.render(n=numbers, method=chapters.METHOD, **build(numbers))
+        parts.append(text.strip() + "\n")
     return "\n".join(parts)

@@ -20,8 +20,8 @@ import pytest
 
 from securebase.manual import build, fmt
 from securebase.manual.bank_facts import bank_facts
-from securebase.manual.source import bank_fingerprint
 from securebase.manual.render import render
+from securebase.manual.source import bank_fingerprint
 from securebase.psychometrics.bank import BANK_PATH, load_bank
 from securebase.psychometrics.data import default_data_path
 
