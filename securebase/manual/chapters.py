@@ -18,11 +18,11 @@ from securebase.manual import dif as dif_method
 from securebase.manual.fmt import count, dec, items, num, pct
 from securebase.psychometrics.calibration import DEFAULT_BOUND
 from securebase.psychometrics.data import N_ITEMS
+from securebase.psychometrics.norms import DIMENSIONS
 from securebase.psychometrics.styles import STYLE_NAMES as SITE_STYLE_NAMES
 
 #: The site's names of the styles, in running text.
 STYLE_NAMES = {style: name.lower() for style, name in SITE_STYLE_NAMES.items()}
-DIMENSIONS = ("anxiety", "avoidance")
 #: Settings of the methods that the text names (part of the method, not results); every
 #: template sees them as ``method``.
 METHOD = {
@@ -467,6 +467,8 @@ def adaptive(n: dict[str, Any]) -> dict[str, Any]:
         "simulated": simulated,
         "full": full,
         "error_rows": [[label, dec(value)] for label, value in a["calibration_error"].items()],
+        # adaptive_rules.json describes its stopping rule in words; here it opens a sentence.
+        "stopping_rule": a["stopping_method"][:1].upper() + a["stopping_method"][1:],
     }
 
 
