@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from securebase.content import entities
-from securebase.manual import text as manual_text
+from securebase.manual import chapters as manual_chapters
 from securebase.psychometrics.styles import STYLE_NAMES, STYLE_SLUGS, STYLES
 from securebase.reports.templatetags.styles import style_name
 from securebase.studies import exports
@@ -24,7 +24,7 @@ def test_every_reader_uses_the_table(style: str) -> None:
     name = STYLE_NAMES[style]
     assert style_name(style) == name  # templates: page, PDF, mail, admin
     assert entities.GROUP_LABELS[style] == name  # knowledge base and evidence filter
-    assert manual_text.STYLE_NAMES[style] == name.lower()  # the technical manual
+    assert manual_chapters.STYLE_NAMES[style] == name.lower()  # the technical manual
     column = next(c for c in exports.COLUMNS if c.name == "style")
     assert column.values[style] == name  # SPSS and Stata value labels
     assert entities.style_slug(style) == STYLE_SLUGS[style]  # style page addresses

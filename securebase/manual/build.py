@@ -5,7 +5,7 @@
 
 Steps: load the bank and the data (exit status 2 and a plain message when the data are
 missing), run every analysis, write ``numbers.json``, the SVG figures, ``manual.md`` (rendered
-from the numbers by :mod:`text`) and ``manual.pdf`` (WeasyPrint, from the same Markdown). The
+from the numbers by :mod:`render`) and ``manual.pdf`` (WeasyPrint, from the same Markdown). The
 output depends only on the inputs: analyses are seeded, numbers rounded, figures and PDF carry
 no dates.
 """
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from securebase.manual.render import render
 from securebase.manual.source import REPO_ROOT, DataMissing, Inputs, load_inputs
-from securebase.manual.text import render
 from securebase.psychometrics.bank import BANK_PATH
 from securebase.psychometrics.norms import DIMENSIONS
 

@@ -20,8 +20,8 @@ import pytest
 
 from securebase.manual import build, fmt
 from securebase.manual.bank_facts import bank_facts
+from securebase.manual.render import render
 from securebase.manual.source import bank_fingerprint
-from securebase.manual.text import render
 from securebase.psychometrics.bank import BANK_PATH, load_bank
 from securebase.psychometrics.data import default_data_path
 
@@ -62,7 +62,7 @@ def test_text_is_rendered_from_the_numbers(numbers):
     committed = (MANUAL / build.MARKDOWN).read_text(encoding="utf-8")
     assert render(numbers) == committed, (
         "docs/manual/manual.md differs from the text rendered from numbers.json: "
-        "edit securebase/manual/text.py (not the Markdown) and run `make manual`"
+        "edit securebase/manual/templates/ (not the Markdown) and run `make manual`"
     )
 
 
