@@ -1,7 +1,7 @@
 """Django settings for securebase.
 
 Everything that differs between machines comes from environment variables (see
-``docs/reference/operations.md``). The defaults are safe for a laptop: no debug pages, SQLite
+``docs/reference/configuration.md``). The defaults are safe for a laptop: no debug pages, SQLite
 in ``var/``, mail written to files. ``SECUREBASE_PRODUCTION=1`` switches on the
 HTTPS-only settings that ``manage.py check --deploy`` expects and refuses to start
 without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.

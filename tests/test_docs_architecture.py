@@ -24,7 +24,7 @@ PACKAGE = ROOT / "securebase"
 PACKAGES = {"securebase"} | {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
 CODE = re.compile(r"`([^`\n]+)`")
 DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
-FILE = re.compile(r"[\w./-]+\.(?:py|html|js|css|json|md|svg|yaml|txt)")
+FILE = re.compile(r"[\w./-]+\.(?:py|html|js|css|json|md|svg|yaml|txt|j2)(?![\w.])")
 #: The section that must walk the answer's path through these functions, in this order.
 PATH_SECTION = "## The answer's path, function by function"
 ANSWER_PATH = (
