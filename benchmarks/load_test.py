@@ -21,7 +21,7 @@ worker) on a free loopback port, and stops all of it afterwards. Locust runs hea
 a second process on 127.0.0.1 for a bounded time (``benchmarks/locustfile.py``: quiz
 visitors plus a few ``/healthz`` probes in the same run) and the script prints completed
 quizzes per second and p50/p90/p99 latency per step, as a Markdown table for
-``docs/benchmarks-web.md``.
+``docs/research/benchmarks-web.md``.
 
 The only setting changed from ``make run`` is ``QUIZ_START_RATE``: every simulated
 visitor comes from 127.0.0.1, so the per-IP limit on new quizzes would otherwise answer

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/psychometrics_eval.py --fit [--people N]      # training only
     .venv/bin/python benchmarks/psychometrics_eval.py --held-out              # once, at the end
 
-Protocol (docs/psychometrics.md, "Evaluation protocol"): the item bank is refitted on a fixed
-random 80% of the calibration file (seed 20180301). Everything the adaptive test learns is chosen
-on complete respondents of that training part only, by 5-fold cross-validation:
+Protocol (docs/research/psychometrics.md, "Evaluation protocol"): the item bank is refitted on a
+fixed random 80% of the calibration file (seed 20180301). Everything the adaptive test learns is
+chosen on complete respondents of that training part only, by 5-fold cross-validation:
 
 - ``--fit`` prints the greedy first items, traces the adaptive selection to 24 answers for
   the complete training respondents (or ``--people`` of them), fits the optimal-stopping rule
@@ -17,8 +17,8 @@ on complete respondents of that training part only, by 5-fold cross-validation:
   prints the side-by-side table (full form, ECR-S, quick test): mean and per-dimension items,
   the fewest answers on a dimension, style agreement, r per dimension, and the expected
   calibration error of the shown style probability; draws the reliability diagram
-  (docs/figures/reliability.svg); simulates classification consistency and accuracy under the
-  fitted model; and writes these figures into the rules file.
+  (docs/research/figures/reliability.svg); simulates classification consistency and accuracy
+  under the fitted model; and writes these figures into the rules file.
 
 The reference for every row is the full-form EAP with the refitted bank; its style is the
 quadrant of the EAP thetas against the cuts. The adaptive test is simulated by answering each
@@ -72,7 +72,9 @@ LAMBDAS = (50.0, 55.0, 60.0, 65.0, 70.0)
 MU = ((0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (20.0, 0.0), (20.0, 10.0))
 TARGET_AGREEMENT = 0.95
 RELIABILITY_BINS = np.array([0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
-FIGURE_PATH = Path(__file__).resolve().parents[1] / "docs" / "figures" / "reliability.svg"
+FIGURE_PATH = (
+    Path(__file__).resolve().parents[1] / "docs" / "research" / "figures" / "reliability.svg"
+)
 CLASSIFICATION_SIMULEES = 2000
 #: Reliability-diagram bins with fewer people are not drawn (their share is mostly noise); the
 #: ECE still counts them.

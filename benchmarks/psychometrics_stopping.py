@@ -6,7 +6,7 @@
 Each variant is a subclass of :class:`AdaptiveTest` that changes one rule; all are evaluated like
 ``psychometrics_eval.py --grid`` (bank refitted on the 80% training split, 3,000 complete
 *training* respondents). ``--held-out`` runs the chosen candidate once on the held-out split.
-Results and the conclusion are in docs/psychometrics.md ("Trying to reach 12 items").
+Results and the conclusion are in docs/research/psychometrics.md ("Trying to reach 12 items").
 
 ``--calibrated`` is the empirically calibrated stopping experiment: it records the default test's
 item sequence to :data:`TRACE_ITEMS` items on the training respondents (selection does not depend
@@ -15,7 +15,7 @@ per-length-band Platt map from the forecast ``max(p_d, 1 - p_d)`` to the observe
 the reported side with the full-form side, picks the threshold and cap offline, and with
 ``--held-out`` runs that candidate once on the held-out split.
 
-``--q3`` is the local-dependence-aware selection experiment (docs/psychometrics.md,
+``--q3`` is the local-dependence-aware selection experiment (docs/research/psychometrics.md,
 "Local-dependence-aware item selection"): Yen's Q3* from the GRM on all complete training
 respondents, a penalty on items that are residually correlated with those already answered, and
 a grid of penalty / misfit variance / stopping settings (``--skip`` picks another training
@@ -28,9 +28,9 @@ split: run it with ``--people 4500 --skip 0`` and ``--skip 4500``; ``--cv-from``
 the grid). No point of it met the margin on both halves, so it has no held-out candidate.
 
 These experiments predate the per-dimension floor, the first items and the learned stopping
-rule (docs/psychometrics.md, appendix); every test here is built on :data:`ROUND_BASE`, the
-settings of that time, so the runs reproduce the diary. Since :data:`Q3_CANDIDATE` was adopted
-as the ``AdaptiveTest()`` defaults of that time, "defaults" in the
+rule (docs/research/psychometrics.md, appendix); every test here is built on
+:data:`ROUND_BASE`, the settings of that time, so the runs reproduce the diary. Since
+:data:`Q3_CANDIDATE` was adopted as the ``AdaptiveTest()`` defaults of that time, "defaults" in the
 non-``--q3`` experiments means the new defaults (with the penalty); the results in the docs were
 measured with the previous ones (:data:`PREVIOUS_DEFAULTS`). The ``--q3`` runs pass every setting
 explicitly and their subclass replaces the selection, so they are unaffected.
@@ -277,8 +277,8 @@ def _q(lam: float, anx: float, avo: float, se: float, conf: float, cap: int = 24
     return (name, lam, True, settings)
 
 
-#: The points of docs/psychometrics.md ("Local-dependence-aware item selection"); the earlier
-#: rounds (lambda alone, misfit scales, |Q3|, + schedule) are tabulated there.
+#: The points of docs/research/psychometrics.md ("Local-dependence-aware item selection"); the
+#: earlier rounds (lambda alone, misfit scales, |Q3|, + schedule) are tabulated there.
 Q3_GRID: list[tuple[str, float, bool, dict[str, Any]]] = [
     _q(0.0, 0.075, 0.05, 0.45, 0.92),  # = defaults
     _q(1.0, 0.075, 0.05, 0.45, 0.92),

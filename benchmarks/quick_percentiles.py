@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/quick_percentiles.py                    # the working tree
     .venv/bin/python benchmarks/quick_percentiles.py --commit 461e28b   # code as it was then
 
-Gives the "before" figures of docs/method-norms-ranges-classification.md (block
+Gives the "before" figures of docs/research/method-norms-ranges-classification.md (block
 ``ranges-before``) for code that predates ``securebase.psychometrics.report``. With
 ``--commit`` the package at that commit is extracted with ``git archive`` into a temporary
 directory and this script runs again on it, so it uses only the API every version has:

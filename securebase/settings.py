@@ -1,7 +1,7 @@
 """Django settings for securebase.
 
 Everything that differs between machines comes from environment variables (see
-``docs/operations.md``). The defaults are safe for a laptop: no debug pages, SQLite
+``docs/reference/configuration.md``). The defaults are safe for a laptop: no debug pages, SQLite
 in ``var/``, mail written to files. ``SECUREBASE_PRODUCTION=1`` switches on the
 HTTPS-only settings that ``manage.py check --deploy`` expects and refuses to start
 without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
@@ -181,7 +181,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections: opening one costs about 0.5 ms (Django's set-up and the
     # PRAGMAs above), and with one connection per request the last one to close also
     # checkpoints the WAL. Keeping them doubled the throughput of every page
-    # (docs/benchmarks-web.md). Idle connections hold no lock and no transaction.
+    # (docs/research/benchmarks-web.md). Idle connections hold no lock and no transaction.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

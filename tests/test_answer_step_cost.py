@@ -2,7 +2,7 @@
 
 The answer step is the request pair every person makes a dozen times or more (the POST
 of the answer form and the GET of the next question it redirects to); its time under load
-is in the performance budget (docs/benchmarks-web.md). Its queries: the POST runs one
+is in the performance budget (docs/research/benchmarks-web.md). Its queries: the POST runs one
 write transaction that reads the quiz session once, locked (BEGIN,
 ``select_for_update().get()``, the answer's ``create()``, ``save(update_fields=...)`` of
 the changed columns, COMMIT); the GET reads the quiz session. Neither reads the visitor's

@@ -117,7 +117,8 @@ def check_private_files(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                 f"{path} was readable by other users; this process set its mode to 0600.",
                 hint=(
                     "Find out how it got that mode (a copy, a restore, touch) and protect "
-                    "every other copy of it, backups included (docs/operations.md, Backups)."
+                    "every other copy of it, backups included "
+                    "(docs/reference/operations.md, Backups)."
                 ),
                 id="securebase.W001",
             )

@@ -41,7 +41,7 @@ The reported result is the score of the answers given, its certainty widened for
 (:mod:`securebase.psychometrics.certainty`), plus ``full_form_agreement``: the tempered forecast
 that the full form gives the same style (calibrated on real full-form answers).
 Every setting and fitted number comes from ``benchmarks/psychometrics_eval.py --fit`` (training
-split, 5-fold cross-validation); docs/psychometrics.md ("The adaptive test") explains them.
+split, 5-fold cross-validation); docs/research/psychometrics.md ("The adaptive test") explains them.
 """
 
 from __future__ import annotations
@@ -69,13 +69,14 @@ from securebase.psychometrics.scoring import GRID, Result, Scorer, scorer_for, v
 STATE_VERSION = 1
 #: Asked first, in this order: the items whose EAP best predicts the full-form EAP of their
 #: dimension (greedy forward selection on training respondents, the first 4 per dimension; see
-#: docs/psychometrics.md, "First questions"). They also meet the 4-per-dimension floor.
+#: docs/research/psychometrics.md, "First questions"). They also meet the 4-per-dimension floor.
 DEFAULT_FIRST_ITEMS = (8, 9, 18, 23, 26, 31, 14, 13)
 #: "learned": the fitted optimal-stopping rule (:mod:`adaptive_rules`); "threshold": the older
 #: rule (both spreads <= ``se_target`` and style confidence >= ``style_confidence``).
 STOPPING_RULES = ("learned", "threshold")
 #: Extra variance of the full-form EAP that the GRM does not predict, per dimension; estimated
-#: from CAT simulations on real answers (docs/psychometrics.md, "Calibrating the forecast").
+#: from CAT simulations on real answers (docs/research/psychometrics.md, "Calibrating the
+#: forecast").
 #: These values go with the default local-dependence penalty of 1.5 (the penalised selection
 #: leaves less unexplained movement than the plain rule, for which .075 / .05 was estimated).
 DEFAULT_MISFIT_VARIANCE = {"anxiety": 0.03, "avoidance": 0.025}
@@ -103,9 +104,9 @@ class AdaptiveTest:
     - ``local_dependence_penalty``: lambda of the local-dependence penalty in item selection
       (see the module docstring); 0 gives the plain preposterior rule.
 
-    The defaults are the settings ``adaptive_rules.json`` was fitted for (docs/psychometrics.md,
-    "The adaptive test"). States saved before a setting existed keep the rule they started
-    with (see :meth:`from_dict`); the per-dimension floor applies to all.
+    The defaults are the settings ``adaptive_rules.json`` was fitted for
+    (docs/research/psychometrics.md, "The adaptive test"). States saved before a setting existed
+    keep the rule they started with (see :meth:`from_dict`); the per-dimension floor applies to all.
 
     ``bank`` is for evaluation with refitted parameters only; it is not part of the saved state.
     """

@@ -43,7 +43,7 @@ def stopping_features(p_high: FloatArray, spread: FloatArray, counts: FloatArray
     dimension's 18 items answered, ``m`` times that share and ``m`` times the other dimension's
     share; then ``m_anx * m_avo`` and its square root. The rule is linear in these
     (Longstaff-Schwartz regression); the last four per-dimension terms and the square root were
-    chosen by cross-validation on training respondents (docs/psychometrics.md).
+    chosen by cross-validation on training respondents (docs/research/psychometrics.md).
     """
     m = np.minimum(p_high, 1.0 - p_high)
     share = counts / 18.0

@@ -1,4 +1,4 @@
-"""Every figure of docs/method-norms-ranges-classification.md, computed, never typed by hand.
+"""Every figure of docs/research/method-norms-ranges-classification.md, computed, not typed.
 
     python -m securebase.psychometrics.report               # print every section
     python -m securebase.psychometrics.report --write-doc   # refresh the doc's generated blocks
@@ -48,7 +48,7 @@ from securebase.psychometrics.scoring import (
 )
 from securebase.psychometrics.styles import STYLES
 
-DOC_PATH = REPO_ROOT / "docs" / "method-norms-ranges-classification.md"
+DOC_PATH = REPO_ROOT / "docs" / "research" / "method-norms-ranges-classification.md"
 SPLIT_SEED = 20180301
 TRAIN_SHARE = 0.8
 REAL_PATTERNS = 3000

@@ -57,7 +57,7 @@ def test_the_strength_rule_and_the_back_reference_rule_hold(library) -> None:
 
 
 def test_the_corrections_of_the_evidence_review_stay_made(library) -> None:
-    """Each line is one correction from docs/evidence-changelog.md; none may silently return."""
+    """Each line is one correction from docs/research/evidence-changelog.md; none may return."""
     by_ref = {
         ref: [claim for claim in library.claims if ref in claim.reference_ids]
         for ref in library.references

@@ -451,10 +451,12 @@ def test_quick_test_classification_figures_can_be_recomputed() -> None:
 
 
 def test_the_documented_held_out_table_is_the_stored_one() -> None:
-    """docs/psychometrics.md quotes the held-out table of the shipped rules, not an older run."""
+    """docs/research/psychometrics.md quotes the held-out table of the shipped rules."""
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[3] / "docs" / "psychometrics.md").read_text()
+    doc = (
+        Path(__file__).resolve().parents[3] / "docs" / "research" / "psychometrics.md"
+    ).read_text()
     section = doc.split("## Results on the held-out respondents", 1)[1].split("\n## ", 1)[0]
     rows = adaptive_rules().figures["table"]
     for row in rows:

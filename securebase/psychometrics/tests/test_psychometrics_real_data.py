@@ -87,7 +87,8 @@ def test_committed_norms_are_the_full_form_eaps_of_the_adults_in_this_file(data:
     styles = np.array(scorer.styles(p_high))[adults]
     for style, share in sample.style_shares.items():
         assert share == pytest.approx(np.mean(styles == style), abs=1e-4)
-    # Why the top band is "55+" and why "another gender" has no group (docs/method-norms-...).
+    # Why the top band is "55+" and why "another gender" has no group
+    # (docs/research/method-norms-ranges-classification.md).
     assert int((data.age >= 65).sum()) < MIN_GROUP_SIZE <= int((data.age >= 55).sum())
     assert int((adults & (data.gender == "other")).sum()) < MIN_GROUP_SIZE
     women_25_34 = bank.norms.select("female", age_band="25-34")

@@ -1,4 +1,4 @@
-"""docs/method-norms-ranges-classification.md says exactly what the code computes."""
+"""docs/research/method-norms-ranges-classification.md says exactly what the code computes."""
 
 from __future__ import annotations
 
