@@ -85,11 +85,14 @@ calibrate: $(VENV)/.runtime
 	$(BIN)/python -m securebase.psychometrics.calibrate --data $(ECR_DATA)
 	$(BIN)/python -m securebase.reports.group_density --data $(ECR_DATA)
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev system-deps
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python benchmarks/psychometrics_speed.py
-	$(BIN)/python benchmarks/psychometrics_eval.py --data $(ECR_DATA)
+	$(BIN)/python benchmarks/report_pdf.py
+	$(BIN)/python benchmarks/answer_step_cpu.py
 	$(BIN)/python benchmarks/load_test.py --budget --duration 120
+	$(BIN)/python benchmarks/panel_launch.py
+	$(BIN)/python scripts/throwaway_postgres.py -- $(BIN)/python benchmarks/panel_launch.py --postgres --servers 3
 
 screenshots: $(VENV)/.dev system-deps
 	$(BIN)/python scripts/screenshots.py
