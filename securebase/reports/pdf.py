@@ -87,7 +87,7 @@ def render_report_html(report: ReportContext) -> str:
 
 def _write_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=f"{settings.SITE_URL}/", url_fetcher=StaticFileFetcher())
-    # Tagged PDF: screen readers get headings, lists and reading order (costs ~10 ms).
+    # Tagged PDF: screen readers get headings, lists and reading order (costs little).
     pdf: bytes = document.write_pdf(pdf_tags=True)
     return pdf
 
