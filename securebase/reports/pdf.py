@@ -92,11 +92,6 @@ def _write_pdf(html: str) -> bytes:
     return pdf
 
 
-def render_report_pdf(report: ReportContext) -> bytes:
-    """PDF bytes of an already built report, laid out afresh (no cache)."""
-    return _write_pdf(render_report_html(report))
-
-
 def fingerprint(html: str) -> str:
     """What a PDF was drawn from: the report's HTML and the print stylesheet it links."""
     digest = hashlib.sha256(html.encode())
