@@ -13,7 +13,7 @@ ECR_DATA ?= ../shared/data/ecr/ecr-calibration.csv
 help:
 	@echo "make run     install (first time), migrate, load content, serve http://127.0.0.1:8000"
 	@echo "make test    install (first time) and run every check and test (SQLite and PostgreSQL)"
-	@echo "make check   the fast loop: lint, types, migrations, unit tests without browser/fault/slow ones"
+	@echo "make check   the fast loop: lint, types, migrations, unit tests without browser/fault/slow/research ones"
 	@echo "make format  fix lint and formatting;  make lock  re-pin requirements*.txt from *.in"
 	@echo "make clean   remove .venv, var/ and tool caches"
 	@echo "make calibrate  refit the item bank from $(ECR_DATA)"

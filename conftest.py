@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,16 +38,74 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _collected_static() -> None:
-    """Collect static files once: templates resolve them through the production manifest."""
+def _collected_static(request: pytest.FixtureRequest) -> None:
+    """Collect static files once: templates resolve them through the production manifest.
+
+    The collected tree (hashed names, manifest, compressed copies) is a function of the
+    source files, the storage settings and the library versions, so it is kept in pytest's
+    cache under a digest of those and copied in while they stay the same: every test
+    process would otherwise compress every file again before its first test.
+    """
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    static_root = Path(settings.STATIC_ROOT)
+    cache = getattr(request.config, "cache", None)  # None with -p no:cacheprovider
+    kept = cache.mkdir("collected-static") / _static_digest() if cache is not None else None
+    if kept is not None and (kept / "staticfiles.json").is_file():
+        shutil.copytree(kept, static_root, dirs_exist_ok=True)
+    else:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if kept is not None:
+            _keep_collected(static_root, kept)
     # The live server answers /static/ through the finders only (not WhiteNoise); let
     # them find the manifest's hashed names too, so browser tests load the real CSS/JS.
-    from django.conf import settings
-
     settings.STATICFILES_FINDERS = [*settings.STATICFILES_FINDERS, "conftest.CollectedFinder"]
+
+
+def _static_digest() -> str:
+    """A digest of everything collectstatic's output depends on."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for name in ("django", "whitenoise", "brotli", "Brotli"):
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\n".encode())
+    for setting in sorted(dir(settings)):
+        # STATIC_ROOT is each process's own throwaway directory: where, not what.
+        if setting == "STATIC_ROOT":
+            continue
+        if setting.startswith(("STATIC", "WHITENOISE")) or setting == "STORAGES":
+            digest.update(f"{setting}={getattr(settings, setting)!r}\n".encode())
+    files = {
+        (type(finder).__name__, path, storage.path(path))
+        for finder in get_finders()
+        for path, storage in finder.list([])
+    }
+    for finder_name, path, full_path in sorted(files):
+        digest.update(f"{finder_name}:{path}\n".encode())
+        digest.update(Path(full_path).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _keep_collected(static_root: Path, kept: Path) -> None:
+    """Store a collected tree under its digest, replacing the trees of older digests.
+
+    Copied beside its final place and renamed, so a concurrent test process never sees a
+    half-written tree (the loser of a race just drops its copy).
+    """
+    partial = Path(tempfile.mkdtemp(prefix=".partial-", dir=kept.parent))
+    shutil.copytree(static_root, partial, dirs_exist_ok=True)
+    try:
+        partial.rename(kept)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+    for old in kept.parent.iterdir():
+        if old.name != kept.name and not old.name.startswith(".partial-"):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 class CollectedFinder(BaseFinder):

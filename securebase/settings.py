@@ -178,10 +178,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work beside one writer; IMMEDIATE takes the write lock at BEGIN,
     # so concurrent writers queue on the busy timeout instead of failing with
     # "database is locked" when a read transaction tries to upgrade.
-    # Persistent connections: opening one costs about 0.5 ms (Django's set-up and the
-    # PRAGMAs above), and with one connection per request the last one to close also
-    # checkpoints the WAL. Keeping them doubled the throughput of every page
-    # (docs/research/benchmarks-web.md). Idle connections hold no lock and no transaction.
+    # Persistent connections: opening one repeats Django's set-up and the PRAGMAs above,
+    # and with one connection per request the last one to close also checkpoints the WAL;
+    # keeping them spares every page both (docs/research/benchmarks-web.md measures the gain).
+    # Idle connections hold no lock and no transaction.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,

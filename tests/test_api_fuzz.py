@@ -19,6 +19,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+# Generated requests (up to MAX_EXAMPLES per operation) against a live server: out of the
+# fast loop (make check).
+pytestmark = pytest.mark.slow
+
 MAX_EXAMPLES = 40
 
 _turn = itertools.count()

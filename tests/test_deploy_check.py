@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every test starts manage.py (and one gunicorn) in production mode in a new process: out of
+# the fast loop (make check).
+pytestmark = pytest.mark.slow
 
 
 def _production_env(var_dir: Path, **overrides: str) -> dict[str, str]:
@@ -200,7 +203,6 @@ def test_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
         assert journal.stat().st_mode & 0o777 == 0o600, journal.name
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("allowed", "expected"), [("127.0.0.1", 200), ("192.0.2.1", 301)])
 def test_gunicorn_believes_forwarded_proto_only_from_allowed_proxies(
     tmp_path: Path, allowed: str, expected: int

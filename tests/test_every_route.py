@@ -23,6 +23,9 @@ from securebase.newsletter.tokens import make_confirm_token, make_unsubscribe_to
 from securebase.reports.tests.factories import finished_session
 from tests.routes import Route, all_routes
 
+# A sweep of every route, several requests each: out of the fast loop (make check).
+pytestmark = pytest.mark.slow
+
 ROUTES = all_routes()
 TOKEN_ROUTES = [route for route in ROUTES if route.carries_token]
 # Raw, as they appear on the wire (percent-encoded where a URL needs it).

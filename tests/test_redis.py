@@ -19,6 +19,9 @@ import pytest
 
 from tests.servers import ROOT, free_port, manage, prepare_site, site_env
 
+# Starts redis-server and app and worker processes: out of the fast loop (make check).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:

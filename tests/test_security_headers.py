@@ -345,6 +345,7 @@ def sweep(client: Client, path: str) -> Any:
     return response
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES, ids=[f"/{r.route}" for r in ROUTES])
 def test_url_sends_security_headers(client: Client, production_like: None, route: Route) -> None:

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "throwaway_postgres.py"
 
@@ -25,6 +27,7 @@ PROBE = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_runs_command_against_a_real_server_and_cleans_up() -> None:
     assert shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb")), (
         "PostgreSQL server binaries are missing: run `make system-deps`"

@@ -55,7 +55,8 @@ REPORT_EMAIL_PER_ADDRESS = Limit(
     "reports.email.address", "SECUREBASE_REPORT_EMAIL_RATE_PER_ADDRESS", "3/h"
 )
 REPORT_EMAIL_PER_IP = Limit("reports.email.ip", "SECUREBASE_REPORT_EMAIL_RATE_PER_IP", "20/h")
-#: A first PDF costs most of a second of CPU; nobody needs their own report more often.
+#: A first PDF is the costliest response the site makes; nobody needs their own report more
+#: often.
 REPORT_PDF_PER_RESULT = Limit("reports.pdf.token", "SECUREBASE_REPORT_PDF_RATE_PER_RESULT", "20/h")
 REPORT_PDF_PER_IP = Limit("reports.pdf.ip", "SECUREBASE_REPORT_PDF_RATE_PER_IP", "60/h")
 #: Each subscription sends a confirmation mail to an address somebody typed.

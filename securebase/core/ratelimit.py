@@ -2,7 +2,7 @@
 
 django-ratelimit counts with ``cache.add`` then ``cache.incr``. Django's
 ``DatabaseCache.incr`` is a read followed by a write, so simultaneous requests read the
-same count and a limit of 20 let 24-31 through (issue #11); ``RedisCache.incr`` is an
+same count and more of them get through than the limit allows; ``RedisCache.incr`` is an
 ``EXISTS`` then an ``INCR`` and can recreate a key that expired in between without a
 time limit. This backend keeps each counter as one row and changes it only with single
 statements that the database makes atomic: ``INSERT ... ON CONFLICT DO UPDATE`` and

@@ -89,7 +89,11 @@ def contrast_groups(inputs: Inputs, name: str) -> NDArray[np.float64]:
 
 
 def _fit(y: NDArray[np.int64], x: NDArray[np.float64], start: NDArray[np.float64] | None) -> Any:
-    """Cumulative-logit fit; nested models start from the smaller model's estimates (faster)."""
+    """Cumulative-logit fit; nested models start from the smaller model's estimates.
+
+    The smaller model is the larger one with its extra terms at zero, so its estimates are
+    a start near the larger model's optimum.
+    """
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
     with warnings.catch_warnings():

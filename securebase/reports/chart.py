@@ -2,7 +2,7 @@
 
 The SVG is written by a Django template (``reports/_chart.svg``) from the numbers computed
 here, with no chart library: libraries emit inline ``style`` attributes, which the strict
-Content-Security-Policy blocks, and cost tens of milliseconds per render. Only SVG
+Content-Security-Policy blocks, and add their own work to every render. Only SVG
 presentation attributes are used, so the same markup renders in browsers and in WeasyPrint.
 
 x is avoidance theta and y is anxiety theta (up = more anxious), both on -3.5..3.5. The quadrants

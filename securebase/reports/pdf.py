@@ -6,7 +6,7 @@ with numbered references, at most a page and a half), but not its own words: eve
 that interprets a number comes from :func:`securebase.reports.services.build_report_context`,
 like the page's and the mail's.
 
-Laying out a report costs WeasyPrint most of a second of CPU, so each result's PDF is made
+Laying out a report is the costliest work the site does, so each result's PDF is made
 once and kept (:class:`~securebase.reports.models.ReportPDF`, deleted with the result) under
 a fingerprint of the HTML it was drawn from: the next download or mail of an unchanged
 result is a database read, and anything that changes the report makes a new PDF.
@@ -87,14 +87,9 @@ def render_report_html(report: ReportContext) -> str:
 
 def _write_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=f"{settings.SITE_URL}/", url_fetcher=StaticFileFetcher())
-    # Tagged PDF: screen readers get headings, lists and reading order (costs ~10 ms).
+    # Tagged PDF: screen readers get headings, lists and reading order (costs little).
     pdf: bytes = document.write_pdf(pdf_tags=True)
     return pdf
-
-
-def render_report_pdf(report: ReportContext) -> bytes:
-    """PDF bytes of an already built report, laid out afresh (no cache)."""
-    return _write_pdf(render_report_html(report))
 
 
 def fingerprint(html: str) -> str:

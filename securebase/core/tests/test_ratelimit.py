@@ -82,6 +82,7 @@ def _burst(mode: str) -> list[object]:
     return results
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_hits_from_several_processes_are_all_counted() -> None:
     counts = _burst("hit")
@@ -91,6 +92,7 @@ def test_simultaneous_hits_from_several_processes_are_all_counted() -> None:
     assert counters().get("burst") == total
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_limit_of_20_lets_exactly_20_through_a_burst_across_processes() -> None:
     limited = _burst("ratelimit")

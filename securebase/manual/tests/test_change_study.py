@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from securebase.manual.change_study import TARGET, change_study, pair_figures
 from securebase.psychometrics import score
 from securebase.psychometrics.bank import item_bank
@@ -39,6 +41,7 @@ def test_opposite_sittings_are_counted_as_changed_both_ways() -> None:
     assert row["label_flips"] == 1.0 and row["label_flips_within"] == 0.0
 
 
+@pytest.mark.research
 def test_a_small_run_has_every_figure_and_is_reproducible() -> None:
     first, again = change_study(people=40, seed=7), change_study(people=40, seed=7)
     assert first == again

@@ -113,6 +113,7 @@ def test_missing_data_stops_with_a_clear_message(tmp_path, capsys):
     assert not (tmp_path / build.NUMBERS).exists()
 
 
+@pytest.mark.research
 def test_figures_are_byte_identical_when_redrawn(tmp_path):
     pytest.importorskip("matplotlib")
     from securebase.manual import figures

@@ -430,6 +430,7 @@ def test_rules_file_schema_is_checked() -> None:
         AdaptiveTest(first_items=(8, 8))
 
 
+@pytest.mark.research
 def test_quick_test_classification_figures_can_be_recomputed() -> None:
     """The stored consistency and accuracy agree with a small fresh simulation (3.5 SE)."""
     consistency, accuracy = quick_test_consistency(), quick_test_accuracy()

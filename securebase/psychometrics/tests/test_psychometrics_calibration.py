@@ -73,6 +73,7 @@ def _simulated_ecr(n: int, seed: int) -> EcrData:
     return EcrData(responses, ages, genders)
 
 
+@pytest.mark.research
 def test_calibrated_document_is_deterministic_and_loadable() -> None:
     with open(BANK_PATH, encoding="utf-8") as handle:
         base = json.load(handle)

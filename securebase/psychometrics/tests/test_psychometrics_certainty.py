@@ -45,6 +45,7 @@ def _top(result: Result) -> float:
     return max(result.style_probabilities.values())
 
 
+@pytest.mark.research
 def test_the_quick_test_is_on_average_not_surer_than_the_full_form() -> None:
     """Same simulated people, both forms: the shorter test never sounds surer on average."""
     _, answers = _simulated(400, seed=7)
@@ -73,6 +74,7 @@ def _random_patterns(rng: np.random.Generator, n: int) -> list[dict[int, int]]:
     return patterns
 
 
+@pytest.mark.research
 def test_a_dot_on_a_dividing_line_never_comes_with_a_confident_style() -> None:
     """Within a tenth of a standard error of a line, no style is shown above 60%; and a region
     crossing a line never comes with a style above 99%."""
@@ -93,6 +95,7 @@ def test_a_dot_on_a_dividing_line_never_comes_with_a_confident_style() -> None:
     assert near >= 20  # the check above really ran on people on a line
 
 
+@pytest.mark.research
 def test_shown_probabilities_are_calibrated_against_simulated_truth() -> None:
     """Expected calibration error of the top style on simulated people (full form).
 

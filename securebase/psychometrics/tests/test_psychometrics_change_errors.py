@@ -60,6 +60,7 @@ def _unchanged(people: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return model.answers(drawn, rng), model.answers(model.with_new_groups(drawn, rng), rng)
 
 
+@pytest.mark.research
 def test_stored_factors_keep_false_alarms_of_two_full_forms_at_most_5_percent() -> None:
     first, second = _unchanged(3000, seed=515)
     earlier, later = _full(first), _full(second)
@@ -67,6 +68,7 @@ def test_stored_factors_keep_false_alarms_of_two_full_forms_at_most_5_percent() 
         assert calls / len(earlier) <= TARGET
 
 
+@pytest.mark.research
 def test_stored_factors_are_not_above_5_percent_with_the_quick_test() -> None:
     """Too few quick tests to pin the rate near 4.5%, so the check is that it is not
     significantly above the target (the unwidened posterior SDs, near 30%, would fail)."""
@@ -77,6 +79,7 @@ def test_stored_factors_are_not_above_5_percent_with_the_quick_test() -> None:
             assert binomtest(calls, len(later), TARGET, alternative="greater").pvalue > 0.01
 
 
+@pytest.mark.research
 def test_power_for_a_one_sd_change_beats_the_widened_errors() -> None:
     """Both dimensions fall by one population SD, wording clusters kept; pooled over the two
     dimensions, the calibrated error calls the fall at least twice as often as the widened."""

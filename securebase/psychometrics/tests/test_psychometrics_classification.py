@@ -23,6 +23,7 @@ def full_form():  # type: ignore[no-untyped-def]
     return simulate(None, n=20_000, seed=11)  # a different seed from the stored figures
 
 
+@pytest.mark.research
 def test_stored_full_form_figures_agree_with_a_fresh_simulation(full_form) -> None:  # type: ignore[no-untyped-def]
     """The bank's figures are within Monte Carlo error (4 SE) of an independent recomputation."""
     stored = item_bank().document["classification"]
@@ -53,6 +54,7 @@ def test_simulation_is_seeded_and_scores_like_a_person() -> None:
         assert style == score({n: int(row[n - 1]) for n in ECR_S_ITEMS}).style
 
 
+@pytest.mark.research
 def test_fewer_questions_repeat_less_often(full_form) -> None:  # type: ignore[no-untyped-def]
     short = simulate(ECR_S_ITEMS, n=20_000, seed=11)
     assert short.consistency < full_form.consistency - 0.05
@@ -71,6 +73,7 @@ def test_a_form_can_be_any_function_of_the_answers() -> None:
     assert result.accuracy == pytest.approx(0.25, abs=0.03)
 
 
+@pytest.mark.research
 def test_by_distance_from_the_cuts(full_form) -> None:  # type: ignore[no-untyped-def]
     rows = full_form.by_distance([0.0, 0.25, 0.5, 1.0, np.inf])
     assert sum(row["n"] for row in rows) == full_form.n

@@ -45,6 +45,7 @@ def test_region_of_a_result() -> None:
         side_multiplier(1.0)
 
 
+@pytest.mark.research
 @pytest.mark.parametrize(
     ("name", "items"),
     [("full form", None), ("ECR-S", ECR_S_ITEMS), ("eight items", (2, 4, 6, 8, 1, 3, 5, 7))],
@@ -54,6 +55,7 @@ def test_joint_region_covers_95_percent(name: str, items: tuple[int, ...] | None
     assert coverage == pytest.approx(0.95, abs=0.01), name
 
 
+@pytest.mark.research
 def test_two_95_percent_intervals_side_by_side_cover_only_about_90_percent() -> None:
     """What the old chart drew: the product of two independent 95% intervals."""
     old = simulated_coverage(None, z=float(ndtri(0.975)), n=SIMULEES, seed=8)

@@ -43,6 +43,7 @@ def test_reverse_keyed_items_are_the_ten_of_the_ecr() -> None:
     assert tuple(item.number for item in item_bank().items if item.reverse) == REVERSE
 
 
+@pytest.mark.research
 def test_person_fit_is_about_standard_normal_for_answers_that_follow_the_model() -> None:
     rng = np.random.default_rng(1)
     answers = _simulate(rng.normal(size=(3000, 2)), seed=2)
@@ -202,6 +203,7 @@ def test_alternating_one_five_is_flagged_on_both_forms(start: int) -> None:
     assert rq.assess(_quick(lambda item, k: start if k % 2 == 0 else other)).is_flagged
 
 
+@pytest.mark.research
 def test_most_random_responders_are_flagged_on_the_full_form() -> None:
     random = np.random.default_rng(7).integers(1, 6, (1000, 36))
     stats = rq.statistics(random)
@@ -209,6 +211,7 @@ def test_most_random_responders_are_flagged_on_the_full_form() -> None:
     assert np.mean(np.any(np.stack(list(flags.values())), axis=0)) >= 0.9
 
 
+@pytest.mark.research
 def test_answers_that_follow_the_model_are_rarely_flagged() -> None:
     rng = np.random.default_rng(8)
     answers = _simulate(rng.normal(size=(2000, 2)), seed=9)

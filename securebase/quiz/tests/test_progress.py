@@ -37,6 +37,7 @@ def _page(client: Client, token: str, position: int) -> tuple[str, float]:
     return label.group(1), int(bar.group(2)) / int(bar.group(1))
 
 
+@pytest.mark.research
 @pytest.mark.django_db
 def test_two_hundred_simulated_people_see_an_honest_progress_bar(client: Client) -> None:
     rng = np.random.default_rng(16)

@@ -165,6 +165,7 @@ def test_every_norm_group_has_a_histogram_of_exactly_its_people():
     assert group_density.group_counts(None)[1].sum() == bank.norms.tables["adults"].n < everyone
 
 
+@pytest.mark.research
 def test_stored_histograms_are_what_the_calibration_data_gives():
     path = default_data_path()
     if path is None:
