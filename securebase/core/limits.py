@@ -23,7 +23,7 @@ Key = str | Callable[[str, HttpRequest], str]
 
 @dataclass(frozen=True)
 class Limit:
-    """A named limit: ``default`` unless the setting ``setting`` overrides it."""
+    """A named limit: ``default`` unless the setting ``setting`` overrides it (when not empty)."""
 
     group: str
     setting: str
@@ -31,7 +31,7 @@ class Limit:
 
     @property
     def rate(self) -> str:
-        return str(getattr(settings, self.setting, self.default))
+        return str(getattr(settings, self.setting, "") or self.default)
 
     def reached(self, request: HttpRequest, key: Key = "ip") -> int | None:
         """Count this request: seconds until the limit lifts if it is reached, else ``None``."""
@@ -42,9 +42,14 @@ class Limit:
             return None
         return max(0, int(usage["time_left"]))
 
+    def reached_by(self, key: str) -> bool:
+        """Count one use by ``key`` where no request is at hand (a service); True if reached."""
+        return self.reached(HttpRequest(), lambda group, request: key) is not None
+
 
 #: Starting a quiz is the one write not tied to an existing token, so it is what a script
-#: would use to fill the database. Raised only for load tests from one loopback address.
+#: would use to fill the database. Operators may set it (``QUIZ_START_RATE``); load tests
+#: from one loopback address raise it.
 QUIZ_START = Limit("quiz.start", "SECUREBASE_QUIZ_START_RATE", "30/m")
 #: A person may mail their report to themselves a couple of times; more from one result, to
 #: one address or from one network is somebody else's script.
@@ -63,6 +68,11 @@ REPORT_PDF_PER_IP = Limit("reports.pdf.ip", "SECUREBASE_REPORT_PDF_RATE_PER_IP",
 NEWSLETTER_SUBSCRIBE = Limit(
     "newsletter.subscribe", "SECUREBASE_NEWSLETTER_SUBSCRIBE_RATE_PER_IP", "10/h"
 )
+#: Confirmation mails to one address, whichever form asked for them (keyed by the address's
+#: hash): enough for "I did not get it, send again", too few to flood somebody's inbox.
+NEWSLETTER_PER_ADDRESS = Limit(
+    "newsletter.address", "SECUREBASE_NEWSLETTER_CONFIRMATIONS_PER_ADDRESS", "3/h"
+)
 
 LIMITS: tuple[Limit, ...] = (
     QUIZ_START,
@@ -72,4 +82,5 @@ LIMITS: tuple[Limit, ...] = (
     REPORT_PDF_PER_RESULT,
     REPORT_PDF_PER_IP,
     NEWSLETTER_SUBSCRIBE,
+    NEWSLETTER_PER_ADDRESS,
 )

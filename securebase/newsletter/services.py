@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from securebase.core.ratelimit import counters
+from securebase.core import limits
 from securebase.newsletter import mail, schedules
 from securebase.newsletter.addresses import InvalidEmail, address_hash, normalise_email
 from securebase.newsletter.failures import classify
@@ -39,9 +39,6 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["InvalidEmail", "request_subscription"]
 
-# Confirmation requests per address per hour, whichever form they come from: enough for
-# "I did not get it, send again", too few to flood someone's inbox with our mail.
-ADDRESS_REQUESTS_PER_HOUR = 3
 # Unconfirmed addresses are deleted once every link sent to them has expired.
 UNCONFIRMED_RETENTION = timedelta(seconds=CONFIRM_MAX_AGE_SECONDS)
 # When a send's first run should have long finished or died (see sending.STALE_AFTER).
@@ -60,18 +57,12 @@ def request_subscription(email: str) -> None:
     """
     address = normalise_email(email)
     digest = address_hash(address)
-    if _address_throttled(digest):
+    if limits.NEWSLETTER_PER_ADDRESS.reached_by(digest):
         return
     if Suppression.objects.filter(address_hash=digest).exists():
         return
     subscriber, _ = Subscriber.objects.get_or_create(email=address)
     async_task("securebase.newsletter.tasks.send_confirmation", subscriber.pk)
-
-
-def _address_throttled(digest: str) -> bool:
-    """Count this request for the address; one atomic statement, so bursts cannot slip by."""
-    count = counters().hit(f"newsletter:requests:{digest}", timeout=3600)
-    return count > ADDRESS_REQUESTS_PER_HOUR
 
 
 def send_confirmation(subscriber_id: int) -> bool:

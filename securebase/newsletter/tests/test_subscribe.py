@@ -8,7 +8,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from securebase.core.limits import NEWSLETTER_SUBSCRIBE
+from securebase.core.limits import NEWSLETTER_PER_ADDRESS, NEWSLETTER_SUBSCRIBE
 from securebase.newsletter import services
 from securebase.newsletter.models import Subscriber
 from securebase.newsletter.tests.conftest import link_in, text_of
@@ -179,10 +179,11 @@ def test_rate_limited_per_ip(client: Client) -> None:
 
 
 def test_per_address_limit_stops_mail_bombing(mail_via_smtp) -> None:
-    for _ in range(services.ADDRESS_REQUESTS_PER_HOUR + 3):
+    per_hour = int(NEWSLETTER_PER_ADDRESS.rate.split("/")[0])
+    for _ in range(per_hour + 3):
         services.request_subscription("target@example.org")
-    mail_via_smtp.recorder.wait_for(services.ADDRESS_REQUESTS_PER_HOUR)
-    assert len(mail_via_smtp.messages) == services.ADDRESS_REQUESTS_PER_HOUR
+    mail_via_smtp.recorder.wait_for(per_hour)
+    assert len(mail_via_smtp.messages) == per_hour
 
 
 def test_confirmation_mail_is_readable(client: Client, mail_via_smtp) -> None:
