@@ -17,7 +17,7 @@ help:
 	@echo "make format  fix lint and formatting;  make lock  re-pin requirements*.txt from *.in"
 	@echo "make clean   remove .venv, var/ and tool caches"
 	@echo "make calibrate  refit the item bank from $(ECR_DATA)"
-	@echo "make bench   run the speed/accuracy/load benchmarks (see docs/research/)"
+	@echo "make bench   run the speed and load benchmarks (benchmarks/README.md)"
 	@echo "make manual  rebuild the technical manual docs/manual/ (and its PDF) from the bank and $(ECR_DATA)"
 	@echo "make screenshots  regenerate the screenshot gallery in docs/screenshots/"
 
