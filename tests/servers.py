@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -204,3 +205,31 @@ def request(method: str, url: str, data: object | None = None, timeout: float = 
             return Reply(response.status, response.read(), response.headers)
     except urllib.error.HTTPError as error:
         return Reply(error.code, error.read(), error.headers)
+
+
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """A throwaway ``redis-server`` on loopback (no persistence); yields its URL once it listens."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        raise RuntimeError("redis-server is not installed: run `make system-deps` (Debian's)")
+    port = free_port()
+    process = subprocess.Popen(
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", directory],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

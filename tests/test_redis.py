@@ -7,17 +7,14 @@ does. Both paths are exercised here against a throwaway ``redis-server``.
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, manage, prepare_site, site_env
+from tests.servers import ROOT, manage, prepare_site, redis_server, site_env
 
 # Starts redis-server and app and worker processes: out of the fast loop (make check).
 pytestmark = pytest.mark.slow
@@ -25,29 +22,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.fail("redis-server is not installed: run `make system-deps` (Debian redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with redis_server(tmp_path) as url:
+            yield url
+    except RuntimeError as missing:
+        pytest.fail(str(missing))
 
 
 def test_cache_is_shared_between_processes(tmp_path: Path, redis_url: str) -> None:
